@@ -1,0 +1,158 @@
+import { z } from 'zod';
+import { EnvelopeHeader, TaskDate, IsoTimestamp } from './envelope.js';
+
+export const Chunk = z.enum(['none', 'day', 'week', 'month']);
+export type Chunk = z.infer<typeof Chunk>;
+
+export const RunStatus = z.enum(['REQUESTED', 'BUILDING_TOPOLOGY', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED']);
+export type RunStatus = z.infer<typeof RunStatus>;
+
+export const TaskStatus = z.enum(['QUEUED', 'STARTED', 'FINISHED', 'FAILED', 'CANCELLED']);
+export type TaskStatus = z.infer<typeof TaskStatus>;
+
+export const TerminalRunStatus = z.enum(['SUCCEEDED', 'FAILED', 'CANCELLED']);
+
+/** Counts of a run's tasks per status. */
+export const TaskCounts = z.object({
+  total: z.number().int().nonnegative(),
+  queued: z.number().int().nonnegative(),
+  started: z.number().int().nonnegative(),
+  finished: z.number().int().nonnegative(),
+  failed: z.number().int().nonnegative(),
+  cancelled: z.number().int().nonnegative(),
+});
+export type TaskCounts = z.infer<typeof TaskCounts>;
+
+const Generation = z.number().int().nonnegative();
+const Attempt = z.number().int().positive();
+
+export const RunRequestedData = z.object({
+  window: z.object({ start: TaskDate, end: TaskDate }),
+  chunk: Chunk,
+  selections: z.array(z.string().min(1)).nullable(),
+  topologySource: z.string().min(1),
+  calculation: z.string().min(1),
+  requestedBy: z.string().min(1),
+});
+
+export const TopologyBuiltData = z.object({
+  topologyId: z.string().min(1),
+  contentHash: z.string().min(1),
+  selections: z.array(z.string()),
+  nodeCount: z.number().int().nonnegative(),
+  buildMs: z.number().nonnegative(),
+});
+
+export const TopologyFailedData = z.object({ reason: z.string().min(1) });
+
+export const RunPlannedData = z.object({
+  topologyId: z.string().min(1),
+  taskCount: z.number().int().nonnegative(),
+  generation: Generation,
+});
+
+export const QueuedTask = z.object({
+  taskId: z.uuid(),
+  selection: z.string().min(1),
+  startDate: TaskDate,
+  endDate: TaskDate,
+});
+export type QueuedTask = z.infer<typeof QueuedTask>;
+
+export const TasksQueuedData = z.object({
+  tasks: z.array(QueuedTask).min(1).max(1000),
+  generation: Generation,
+});
+
+export const TaskStartedData = z.object({
+  attempt: Attempt,
+  workerId: z.string().min(1),
+  startedAt: IsoTimestamp,
+  generation: Generation,
+});
+
+export const TaskFinishedData = z.object({
+  attempt: Attempt,
+  workerId: z.string().min(1),
+  finishedAt: IsoTimestamp,
+  durationMs: z.number().nonnegative(),
+  summary: z.record(z.string(), z.unknown()),
+  resultRows: z.number().int().nonnegative(),
+  generation: Generation,
+});
+
+export const ErrorKind = z.enum(['transient', 'permanent']);
+export type ErrorKind = z.infer<typeof ErrorKind>;
+
+export const TaskFailedData = z.object({
+  attempt: Attempt,
+  workerId: z.string().min(1),
+  error: z.object({ message: z.string(), kind: ErrorKind }),
+  final: z.boolean(),
+  generation: Generation,
+});
+
+/** A task skipped because its run was cancelled (the worker acks it without computing). */
+export const TaskCancelledData = z.object({
+  workerId: z.string().min(1),
+  generation: Generation,
+});
+
+export const RunCancelRequestedData = z.object({ requestedBy: z.string().min(1) });
+export const RunCancelledData = z.object({ requestedBy: z.string().min(1) });
+export const RunRetryRequestedData = z.object({ taskIds: z.array(z.uuid()).nullable(), requestedBy: z.string().min(1) });
+
+export const RunCompletedData = z.object({
+  status: TerminalRunStatus,
+  counts: TaskCounts,
+  durationMs: z.number().nonnegative(),
+  generation: Generation,
+  reason: z.string().optional(),
+});
+
+/** Every event type with the schema of its `data`. The catalogue (catalogue.ts) lists producers and consumers. */
+export const eventDataSchemas = {
+  'run.requested': RunRequestedData,
+  'topology.built': TopologyBuiltData,
+  'topology.failed': TopologyFailedData,
+  'run.planned': RunPlannedData,
+  'tasks.queued': TasksQueuedData,
+  'task.started': TaskStartedData,
+  'task.finished': TaskFinishedData,
+  'task.failed': TaskFailedData,
+  'task.cancelled': TaskCancelledData,
+  'run.cancel-requested': RunCancelRequestedData,
+  'run.cancelled': RunCancelledData,
+  'run.retry-requested': RunRetryRequestedData,
+  'run.completed': RunCompletedData,
+} as const;
+
+export type EventType = keyof typeof eventDataSchemas;
+export const EVENT_TYPES = Object.keys(eventDataSchemas) as EventType[];
+
+function eventSchema<T extends EventType>(type: T) {
+  return EnvelopeHeader.extend({
+    type: z.literal(type),
+    version: z.literal(1),
+    data: eventDataSchemas[type],
+  });
+}
+
+export const ConveyorEvent = z.discriminatedUnion('type', [
+  eventSchema('run.requested'),
+  eventSchema('topology.built'),
+  eventSchema('topology.failed'),
+  eventSchema('run.planned'),
+  eventSchema('tasks.queued'),
+  eventSchema('task.started').extend({ taskId: z.uuid() }),
+  eventSchema('task.finished').extend({ taskId: z.uuid() }),
+  eventSchema('task.failed').extend({ taskId: z.uuid() }),
+  eventSchema('task.cancelled').extend({ taskId: z.uuid() }),
+  eventSchema('run.cancel-requested'),
+  eventSchema('run.cancelled'),
+  eventSchema('run.retry-requested'),
+  eventSchema('run.completed'),
+]);
+export type ConveyorEvent = z.infer<typeof ConveyorEvent>;
+export type EventOf<T extends EventType> = Extract<ConveyorEvent, { type: T }>;
+export type EventData<T extends EventType> = EventOf<T>['data'];

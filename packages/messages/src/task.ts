@@ -1,0 +1,18 @@
+import { z } from 'zod';
+import { TaskDate } from './envelope.js';
+
+/**
+ * The work item on `<ns>.tasks`: the seed's message, field for field (snake_case), extended.
+ * It is not wrapped in an envelope so that a worker in another language can consume it as is.
+ */
+export const TaskMessage = z.object({
+  run_id: z.uuid(),
+  task_id: z.uuid(),
+  selection: z.string().min(1),
+  start_date: TaskDate,
+  end_date: TaskDate,
+  topology_id: z.string().min(1),
+  calculation: z.string().min(1),
+  generation: z.number().int().nonnegative(),
+});
+export type TaskMessage = z.infer<typeof TaskMessage>;

@@ -1,0 +1,2 @@
+export { resolveTestServices, isListening, LOCAL_AMQP_URL, LOCAL_DATABASE_URL } from './services.js';
+export type { TestServices } from './services.js';
