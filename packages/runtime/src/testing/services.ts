@@ -46,7 +46,9 @@ export function isListening(host: string, port: number, timeoutMs = 500): Promis
 
 async function startMariaDbContainer(): Promise<string> {
   const { MariaDbContainer } = await import('@testcontainers/mariadb').catch((cause: unknown) => {
-    throw new Error('No MariaDB on 127.0.0.1:3306, DATABASE_URL unset, and testcontainers unavailable', { cause });
+    throw new Error('No MariaDB on 127.0.0.1:3306, DATABASE_URL unset, and testcontainers unavailable', {
+      cause,
+    });
   });
   const container = await new MariaDbContainer('mariadb:10.11').withRootPassword('root').start();
   return `mysql://root:root@${container.getHost()}:${container.getMappedPort(3306)}`;
@@ -54,7 +56,9 @@ async function startMariaDbContainer(): Promise<string> {
 
 async function startRabbitMqContainer(): Promise<string> {
   const { RabbitMQContainer } = await import('@testcontainers/rabbitmq').catch((cause: unknown) => {
-    throw new Error('No RabbitMQ on 127.0.0.1:5672, AMQP_URL unset, and testcontainers unavailable', { cause });
+    throw new Error('No RabbitMQ on 127.0.0.1:5672, AMQP_URL unset, and testcontainers unavailable', {
+      cause,
+    });
   });
   const container = await new RabbitMQContainer('rabbitmq:3.13-management').start();
   return container.getAmqpUrl();

@@ -1,0 +1,15 @@
+export {
+  ConfigError,
+  exitOnConfigError,
+  loadConfig,
+  port,
+  positiveInt,
+  sharedEnv,
+  urlWith,
+} from './config.js';
+export { createLogger, redactUrl } from './logger.js';
+export type { Logger } from './logger.js';
+export { createMetricsRegistry, startHealthServer } from './health-server.js';
+export type { HealthServer } from './health-server.js';
+export { handleSignals, shutDown } from './shutdown.js';
+export type { ShutdownSteps } from './shutdown.js';
