@@ -15,3 +15,6 @@ export type { EventData, EventOf, EventType } from './events.js';
 export { TaskMessage } from './task.js';
 export { ConveyorNotification, notificationDataSchemas } from './notifications.js';
 export type { NotificationType } from './notifications.js';
+export { CONVEYOR_ID_NAMESPACE, eventIdFor, taskIdFor } from './ids.js';
+export { createEvent } from './create-event.js';
+export { createNotification } from './create-notification.js';
