@@ -1,0 +1,50 @@
+import { createEvent, eventIdFor, type ConveyorEvent, type QueuedTask, type TaskMessage } from '@conveyor/messages';
+
+export type PlanPublisher = {
+  publishEvents: (events: ConveyorEvent[]) => Promise<void>;
+  publishTasks: (tasks: TaskMessage[]) => Promise<void>;
+};
+
+/**
+ * Publishes a generation of a run's plan: `run.planned`, the `tasks.queued` batches, then the task
+ * messages, each step confirmed by the broker before the next. Event ids derive from the run and the
+ * generation, so publishing the same plan twice records it once.
+ */
+export async function publishPlan(
+  plan: { runId: string; topologyId: string; calculation: string; generation: number; tasks: QueuedTask[] },
+  deps: PlanPublisher & { batchSize: number; now: () => Date },
+): Promise<void> {
+  const { runId, generation, tasks } = plan;
+  const base = { runId, producer: 'leader', now: deps.now() };
+  const events: ConveyorEvent[] = [
+    createEvent('run.planned', {
+      ...base,
+      id: eventIdFor(runId, 'run.planned', generation),
+      data: { topologyId: plan.topologyId, taskCount: tasks.length, generation },
+    }),
+  ];
+  for (let i = 0; i < tasks.length; i += 1000) {
+    events.push(
+      createEvent('tasks.queued', {
+        ...base,
+        id: eventIdFor(runId, 'tasks.queued', generation, i / 1000),
+        data: { tasks: tasks.slice(i, i + 1000), generation },
+      }),
+    );
+  }
+  await deps.publishEvents(events);
+  for (let i = 0; i < tasks.length; i += deps.batchSize) {
+    await deps.publishTasks(
+      tasks.slice(i, i + deps.batchSize).map((task) => ({
+        run_id: runId,
+        task_id: task.taskId,
+        selection: task.selection,
+        start_date: task.startDate,
+        end_date: task.endDate,
+        topology_id: plan.topologyId,
+        calculation: plan.calculation,
+        generation,
+      })),
+    );
+  }
+}

@@ -1,0 +1,65 @@
+// The leader: plans runs into tasks and publishes them; re-queues failed tasks on request.
+import { createDatabase } from '@conveyor/db';
+import { createBroker } from '@conveyor/messages';
+import {
+  createLogger,
+  createMetricsRegistry,
+  exitOnConfigError,
+  handleSignals,
+  redactUrl,
+  startHealthServer,
+} from '@conveyor/runtime';
+import { loadConfig, type LeaderConfig } from './config.js';
+import { handleRunRetryRequested } from './handlers/run-retry-requested.js';
+import { handleTopologyBuilt } from './handlers/topology-built.js';
+
+let config: LeaderConfig;
+try {
+  config = loadConfig(process.env);
+} catch (error) {
+  exitOnConfigError(error);
+}
+const logger = createLogger({ service: 'leader', level: config.LOG_LEVEL });
+logger.info({ amqp: redactUrl(config.AMQP_URL), database: redactUrl(config.DATABASE_URL) }, 'starting');
+
+const database = createDatabase(config.DATABASE_URL);
+const broker = await createBroker({ amqpUrl: config.AMQP_URL, namespace: config.CONVEYOR_NAMESPACE, logger });
+const registry = createMetricsRegistry('leader');
+
+const subscription = await broker.subscribeEvents({
+  consumer: 'leader',
+  handler: (event) => {
+    const deps = {
+      db: database.db,
+      publishEvents: broker.publishEvents,
+      publishTasks: broker.publishTasks,
+      logger: logger.child({ runId: event.runId }),
+      batchSize: config.LEADER_PUBLISH_BATCH,
+      now: () => new Date(),
+    };
+    if (event.type === 'topology.built') return handleTopologyBuilt(event, deps);
+    if (event.type === 'run.retry-requested') return handleRunRetryRequested(event, deps);
+    return Promise.resolve();
+  },
+});
+
+const health = await startHealthServer({
+  port: config.LEADER_HEALTH_PORT,
+  registry,
+  logger,
+  isReady: async () => broker.health().connected && (await database.ping()),
+});
+logger.info({ healthPort: health.port }, 'ready');
+
+handleSignals(
+  {
+    stopIntake: () => subscription.cancel(),
+    drain: () => subscription.drained(),
+    close: async () => {
+      await health.close();
+      await broker.close();
+      await database.close();
+    },
+  },
+  { graceMs: config.SHUTDOWN_GRACE_MS, logger },
+);

@@ -1,0 +1,22 @@
+import { z } from 'zod';
+import { loadConfig as parseEnvironment, port, positiveInt, sharedEnv } from '@conveyor/runtime';
+
+export const PollerConfig = z.object({
+  ...sharedEnv,
+  POLLER_HEALTH_PORT: port.default(9104),
+  /** Most events recorded in one transaction. */
+  POLLER_BATCH_SIZE: positiveInt.default(500),
+  /** Longest wait (ms) for a batch to fill before it is recorded anyway. */
+  POLLER_BATCH_WAIT_MS: positiveInt.default(20),
+  /** The safety-net poll (ms): completions, unpublished completions, stalled tasks. */
+  POLLER_INTERVAL_MS: positiveInt.default(2000),
+  /** Least time (ms) between two `run.progress` notifications of one run. */
+  PROGRESS_THROTTLE_MS: positiveInt.default(250),
+  /** A STARTED task with no heartbeat for this long (ms) is reported as stalled. */
+  STALL_TIMEOUT_MS: positiveInt.default(60_000),
+});
+export type PollerConfig = z.infer<typeof PollerConfig>;
+
+export function loadConfig(env: NodeJS.ProcessEnv): PollerConfig {
+  return parseEnvironment(PollerConfig, env);
+}

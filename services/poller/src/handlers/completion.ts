@@ -1,0 +1,65 @@
+import {
+  claimCompletion,
+  findCompletableRuns,
+  findUnpublishedCompletions,
+  markCompletionPublished,
+  type Completion,
+  type Database,
+} from '@conveyor/db';
+import { createEvent, eventIdFor, type ConveyorEvent } from '@conveyor/messages';
+import type { Logger } from '@conveyor/runtime';
+
+export type CompletionDeps = {
+  db: Database;
+  publishEvents: (events: ConveyorEvent[]) => Promise<void>;
+  logger: Logger;
+  onCompleted: (completion: Completion) => void;
+};
+
+function completedEvent(completion: Completion) {
+  return createEvent('run.completed', {
+    // One id per run and generation: however many pollers publish it, the store keeps one.
+    id: eventIdFor(completion.runId, 'run.completed', completion.generation),
+    runId: completion.runId,
+    producer: 'poller',
+    data: {
+      status: completion.status,
+      counts: completion.counts,
+      durationMs: completion.durationMs,
+      generation: completion.generation,
+      ...(completion.reason === undefined ? {} : { reason: completion.reason }),
+    },
+  });
+}
+
+/**
+ * Completes the runs that are done: claims each completion in the database (only one poller wins),
+ * publishes `run.completed`, then marks it published. A poller that dies between claim and publish
+ * leaves an unpublished completion, which `republishCompletions` finds on the next poll.
+ */
+export async function completeRuns(runIds: string[] | undefined, deps: CompletionDeps): Promise<void> {
+  if (runIds?.length === 0) return;
+  const completions = await findCompletableRuns(deps.db, runIds);
+  const claimed: Completion[] = [];
+  for (const completion of completions) {
+    if (await claimCompletion(deps.db, completion)) claimed.push(completion);
+  }
+  if (claimed.length === 0) return;
+  await deps.publishEvents(claimed.map(completedEvent));
+  for (const completion of claimed) {
+    await markCompletionPublished(deps.db, completion.runId, completion.generation);
+    deps.logger.info({ runId: completion.runId, status: completion.status, counts: completion.counts }, 'run completed');
+    deps.onCompleted(completion);
+  }
+}
+
+/** The safety net: publishes completions that were claimed but never published. */
+export async function republishCompletions(deps: CompletionDeps): Promise<void> {
+  const pending = await findUnpublishedCompletions(deps.db);
+  if (pending.length === 0) return;
+  await deps.publishEvents(pending.map(completedEvent));
+  for (const completion of pending) {
+    await markCompletionPublished(deps.db, completion.runId, completion.generation);
+    deps.logger.warn({ runId: completion.runId }, 'republished a completion left unpublished');
+  }
+}

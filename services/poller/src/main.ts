@@ -1,0 +1,99 @@
+// The poller: records every event, projects runs and run_process, completes runs, publishes progress.
+import { createDatabase } from '@conveyor/db';
+import { createBroker } from '@conveyor/messages';
+import {
+  createLogger,
+  createMetricsRegistry,
+  exitOnConfigError,
+  handleSignals,
+  redactUrl,
+  startHealthServer,
+} from '@conveyor/runtime';
+import { loadConfig, type PollerConfig } from './config.js';
+import { handleEventBatch } from './handlers/event-batch.js';
+import { createPollerMetrics } from './metrics.js';
+import { createProgressPublisher } from './progress-publisher.js';
+import { startSafetyNet } from './safety-net.js';
+
+let config: PollerConfig;
+try {
+  config = loadConfig(process.env);
+} catch (error) {
+  exitOnConfigError(error);
+}
+const logger = createLogger({ service: 'poller', level: config.LOG_LEVEL });
+logger.info({ amqp: redactUrl(config.AMQP_URL), database: redactUrl(config.DATABASE_URL) }, 'starting');
+
+const database = createDatabase(config.DATABASE_URL);
+const broker = await createBroker({ amqpUrl: config.AMQP_URL, namespace: config.CONVEYOR_NAMESPACE, logger });
+const registry = createMetricsRegistry('poller');
+const metrics = createPollerMetrics(registry);
+
+let stalledByRun = new Map<string, string[]>();
+const progress = createProgressPublisher({
+  db: database.db,
+  publishNotification: broker.publishNotification,
+  throttleMs: config.PROGRESS_THROTTLE_MS,
+  stalledTaskIds: (runId) => stalledByRun.get(runId) ?? [],
+  logger,
+});
+const completionDeps = {
+  db: database.db,
+  publishEvents: broker.publishEvents,
+  logger,
+  onCompleted: (completion: { status: string }) => metrics.completed.inc({ status: completion.status }),
+};
+
+const subscription = await broker.subscribeEventBatches({
+  consumer: 'poller',
+  maxBatch: config.POLLER_BATCH_SIZE,
+  maxWaitMs: config.POLLER_BATCH_WAIT_MS,
+  prefetch: config.POLLER_BATCH_SIZE * 2,
+  handler: async (events) => {
+    const now = Date.now();
+    for (const event of events) metrics.lag.observe((now - Date.parse(event.occurredAt)) / 1000);
+    metrics.batchSize.observe(events.length);
+    await handleEventBatch(events, {
+      ...completionDeps,
+      markChanged: progress.markChanged,
+      onRecorded: (inserted, received) => {
+        metrics.events.inc(inserted);
+        metrics.duplicates.inc(received - inserted);
+      },
+    });
+  },
+});
+
+const safetyNet = startSafetyNet({
+  ...completionDeps,
+  intervalMs: config.POLLER_INTERVAL_MS,
+  stallTimeoutMs: config.STALL_TIMEOUT_MS,
+  onStalled: (byRun) => {
+    stalledByRun = byRun;
+    metrics.stalled.set([...byRun.values()].reduce((sum, ids) => sum + ids.length, 0));
+    progress.markChanged([...byRun.keys()]);
+  },
+});
+
+const health = await startHealthServer({
+  port: config.POLLER_HEALTH_PORT,
+  registry,
+  logger,
+  isReady: async () => broker.health().connected && (await database.ping()),
+});
+logger.info({ healthPort: health.port }, 'ready');
+
+handleSignals(
+  {
+    stopIntake: () => subscription.cancel(),
+    drain: () => subscription.drained(),
+    close: async () => {
+      progress.stop();
+      await safetyNet.stop();
+      await health.close();
+      await broker.close();
+      await database.close();
+    },
+  },
+  { graceMs: config.SHUTDOWN_GRACE_MS, logger },
+);

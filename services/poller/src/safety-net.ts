@@ -1,0 +1,30 @@
+import { findStalledTasks } from '@conveyor/db';
+import { completeRuns, republishCompletions, type CompletionDeps } from './handlers/completion.js';
+
+/**
+ * The periodic poll behind the event-driven path: completes runs whose completing batch was missed
+ * (a crash between commit and publish), republishes claimed but unpublished completions, and
+ * refreshes the list of stalled tasks.
+ */
+export function startSafetyNet(
+  deps: CompletionDeps & { intervalMs: number; stallTimeoutMs: number; onStalled: (byRun: Map<string, string[]>) => void },
+) {
+  let running: Promise<void> = Promise.resolve();
+  const tick = async () => {
+    await completeRuns(undefined, deps);
+    await republishCompletions(deps);
+    const stalled = await findStalledTasks(deps.db, { olderThanMs: deps.stallTimeoutMs, now: new Date() });
+    const byRun = new Map<string, string[]>();
+    for (const task of stalled) byRun.set(task.runId, [...(byRun.get(task.runId) ?? []), task.taskId]);
+    deps.onStalled(byRun);
+  };
+  const timer = setInterval(() => {
+    running = tick().catch((error: unknown) => deps.logger.warn({ err: error }, 'safety-net poll failed'));
+  }, deps.intervalMs);
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}

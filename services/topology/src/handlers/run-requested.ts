@@ -1,0 +1,63 @@
+import { buildTopology, contentHash, formatProblems, loadTopologySource, selectionsOf } from '@conveyor/grid';
+import { saveTopology, type Database } from '@conveyor/db';
+import { createEvent, eventIdFor, type ConveyorEvent, type EventOf } from '@conveyor/messages';
+import type { Logger } from '@conveyor/runtime';
+
+export type RunRequestedDeps = {
+  db: Database;
+  publishEvent: (event: ConveyorEvent) => Promise<void>;
+  topologyDir: string;
+  logger: Logger;
+  now: () => Date;
+};
+
+/**
+ * Loads, validates and stores the topology of a requested run, then publishes `topology.built`
+ * or `topology.failed` with a reason a user can act on. Event ids are derived from the run, so a
+ * redelivered request publishes the same events and the event store keeps one of each.
+ */
+export async function handleRunRequested(event: EventOf<'run.requested'>, deps: RunRequestedDeps): Promise<void> {
+  const { runId } = event;
+  const started = performance.now();
+  const fail = (reason: string) =>
+    deps.publishEvent(
+      createEvent('topology.failed', {
+        id: eventIdFor(runId, 'topology.failed'),
+        runId,
+        producer: 'topology',
+        data: { reason },
+        now: deps.now(),
+      }),
+    );
+
+  let json;
+  try {
+    json = await loadTopologySource(event.data.topologySource, { baseDir: deps.topologyDir });
+  } catch (error) {
+    return fail(`cannot load topology ${event.data.topologySource}: ${(error as Error).message}`);
+  }
+  const built = buildTopology(json);
+  if (!built.ok) return fail(`invalid topology ${event.data.topologySource}:\n${formatProblems(built.problems)}`);
+
+  const hash = contentHash(json);
+  const selections = selectionsOf(built.topology);
+  const topologyId = await saveTopology(deps.db, {
+    id: `topo-${hash.slice(0, 24)}`,
+    contentHash: hash,
+    source: event.data.topologySource,
+    selections,
+    nodeCount: json.nodes.length,
+    json,
+  });
+  const buildMs = performance.now() - started;
+  deps.logger.info({ runId, topologyId, nodes: json.nodes.length, buildMs }, 'topology built');
+  await deps.publishEvent(
+    createEvent('topology.built', {
+      id: eventIdFor(runId, 'topology.built'),
+      runId,
+      producer: 'topology',
+      data: { topologyId, contentHash: hash, selections, nodeCount: json.nodes.length, buildMs },
+      now: deps.now(),
+    }),
+  );
+}

@@ -1,0 +1,61 @@
+// The topology service: on `run.requested`, build and store the topology snapshot.
+import { createDatabase } from '@conveyor/db';
+import { createBroker } from '@conveyor/messages';
+import {
+  createLogger,
+  createMetricsRegistry,
+  exitOnConfigError,
+  handleSignals,
+  redactUrl,
+  startHealthServer,
+} from '@conveyor/runtime';
+import { loadConfig, type TopologyConfig } from './config.js';
+import { handleRunRequested } from './handlers/run-requested.js';
+
+let config: TopologyConfig;
+try {
+  config = loadConfig(process.env);
+} catch (error) {
+  exitOnConfigError(error);
+}
+const logger = createLogger({ service: 'topology', level: config.LOG_LEVEL });
+logger.info({ amqp: redactUrl(config.AMQP_URL), database: redactUrl(config.DATABASE_URL) }, 'starting');
+
+const database = createDatabase(config.DATABASE_URL);
+const broker = await createBroker({ amqpUrl: config.AMQP_URL, namespace: config.CONVEYOR_NAMESPACE, logger });
+const registry = createMetricsRegistry('topology');
+
+const subscription = await broker.subscribeEvents({
+  consumer: 'topology',
+  handler: (event) => {
+    if (event.type !== 'run.requested') return Promise.resolve();
+    return handleRunRequested(event, {
+      db: database.db,
+      publishEvent: broker.publishEvent,
+      topologyDir: config.TOPOLOGY_DIR,
+      logger: logger.child({ runId: event.runId }),
+      now: () => new Date(),
+    });
+  },
+});
+
+const health = await startHealthServer({
+  port: config.TOPOLOGY_HEALTH_PORT,
+  registry,
+  logger,
+  isReady: async () => broker.health().connected && (await database.ping()),
+});
+logger.info({ healthPort: health.port }, 'ready');
+
+handleSignals(
+  {
+    stopIntake: () => subscription.cancel(),
+    drain: () => subscription.drained(),
+    close: async () => {
+      await health.close();
+      await broker.close();
+      await database.close();
+    },
+  },
+  { graceMs: config.SHUTDOWN_GRACE_MS, logger },
+);

@@ -1,0 +1,28 @@
+import type { ResultRow } from '@conveyor/db';
+import type { TaskMessage } from '@conveyor/messages';
+
+/** What a calculation may use besides its task. */
+export type CalculationContext = {
+  /** Aborted when the run is cancelled or the worker stops: stop early by throwing. */
+  signal: AbortSignal;
+  /** The stored topology snapshot of the task's run, cached by id. */
+  loadTopology: (topologyId: string) => Promise<unknown>;
+  /** Optional progress of a long task, 0–1, sent with its heartbeats. */
+  reportProgress: (fraction: number) => void;
+};
+
+export type CalculationOutput = {
+  /** Rows written to `task_results` (one transaction per task, replacing an earlier attempt's). */
+  rows: ResultRow[];
+  /** Small JSON summary recorded with `task.finished`. */
+  summary: Record<string, unknown>;
+};
+
+/**
+ * A calculation plug-in. Throw `PermanentError` (from @conveyor/messages) for a task that can never
+ * succeed; any other error is treated as transient and the task is retried with backoff.
+ */
+export type Calculation = {
+  name: string;
+  run: (task: TaskMessage, context: CalculationContext) => Promise<CalculationOutput>;
+};

@@ -1,0 +1,26 @@
+import { z } from 'zod';
+import { loadConfig as parseEnvironment, port, positiveInt, sharedEnv } from '@conveyor/runtime';
+
+export const WorkerConfig = z.object({
+  ...sharedEnv,
+  WORKER_HEALTH_PORT: port.default(9103),
+  /** Tasks computed at once by this process; also the broker prefetch. */
+  WORKER_CONCURRENCY: positiveInt.default(4),
+  /** Attempts of a task that fails transiently, the first included, before it is dead-lettered. */
+  TASK_MAX_ATTEMPTS: positiveInt.default(3),
+  /** First retry delay (ms); each further attempt doubles it, with ±20 % jitter. */
+  TASK_RETRY_BASE_MS: positiveInt.default(1000),
+  /** A running task sends a `task.heartbeat` this often (ms). */
+  WORKER_HEARTBEAT_MS: positiveInt.default(5000),
+  /** Extra calculation plug-ins: comma-separated module paths, each exporting `calculations`. */
+  CALCULATION_MODULES: z.string().optional(),
+  /** Distinct topology snapshots kept in memory. */
+  WORKER_TOPOLOGY_CACHE: positiveInt.default(8),
+  /** Names this worker in events and logs; defaults to the host name and process id. */
+  WORKER_ID: z.string().min(1).optional(),
+});
+export type WorkerConfig = z.infer<typeof WorkerConfig>;
+
+export function loadConfig(env: NodeJS.ProcessEnv): WorkerConfig {
+  return parseEnvironment(WorkerConfig, env);
+}

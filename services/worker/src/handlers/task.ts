@@ -1,0 +1,136 @@
+import type { ResultRow } from '@conveyor/db';
+import {
+  PermanentError,
+  createEvent,
+  createNotification,
+  type ConveyorEvent,
+  type ConveyorNotification,
+  type ErrorKind,
+  type TaskMessage,
+} from '@conveyor/messages';
+import type { Logger } from '@conveyor/runtime';
+import type { Calculation } from '../calculations/calculation.js';
+
+export type TaskDeps = {
+  workerId: string;
+  calculations: Map<string, Calculation>;
+  publishEvent: (event: ConveyorEvent) => Promise<void>;
+  publishNotification: (notification: ConveyorNotification) => Promise<void>;
+  /** Whether the task's run was cancelled (cached briefly). */
+  isRunCancelled: (runId: string) => Promise<boolean>;
+  loadTopology: (topologyId: string) => Promise<unknown>;
+  writeResults: (result: { runId: string; taskId: string; rows: ResultRow[] }) => Promise<void>;
+  heartbeatMs: number;
+  logger: Logger;
+  now: () => Date;
+  onTaskDone: (calculation: string, outcome: 'finished' | 'cancelled', seconds: number) => void;
+};
+
+export type TaskContext = { attempt: number; redelivered: boolean; signal: AbortSignal };
+
+/**
+ * Computes one task: skips it when its run is cancelled, otherwise publishes `task.started`, runs the
+ * calculation (aborted on cancellation or shutdown), writes its results, publishes `task.finished`.
+ * Errors go back to the subscription, which decides retry or dead-letter and calls `reportTaskFailure`.
+ */
+export async function handleTask(task: TaskMessage, context: TaskContext, deps: TaskDeps): Promise<void> {
+  const event = { runId: task.run_id, taskId: task.task_id, producer: 'worker' };
+  const generation = task.generation;
+  if (await deps.isRunCancelled(task.run_id)) {
+    await deps.publishEvent(createEvent('task.cancelled', { ...event, data: { workerId: deps.workerId, generation } }));
+    return;
+  }
+  const calculation = deps.calculations.get(task.calculation);
+  if (!calculation) throw new PermanentError(`unknown calculation "${task.calculation}"`);
+
+  const startedAt = deps.now();
+  await deps.publishEvent(
+    createEvent('task.started', {
+      ...event,
+      data: { attempt: context.attempt, workerId: deps.workerId, startedAt: startedAt.toISOString(), generation },
+      now: startedAt,
+    }),
+  );
+
+  const cancelled = new AbortController();
+  let progress: number | null = null;
+  const heartbeat = setInterval(() => {
+    void deps
+      .publishNotification(
+        createNotification('task.heartbeat', {
+          ...event,
+          data: { workerId: deps.workerId, attempt: context.attempt, generation, progress },
+        }) as ConveyorNotification,
+      )
+      .catch(() => undefined);
+    void deps.isRunCancelled(task.run_id).then(
+      (yes) => yes && cancelled.abort(new Error('run cancelled')),
+      () => undefined,
+    );
+  }, deps.heartbeatMs);
+
+  let output;
+  try {
+    output = await calculation.run(task, {
+      signal: AbortSignal.any([context.signal, cancelled.signal]),
+      loadTopology: deps.loadTopology,
+      reportProgress: (fraction) => (progress = Math.min(1, Math.max(0, fraction))),
+    });
+  } catch (error) {
+    if (!cancelled.signal.aborted || context.signal.aborted) throw error;
+  } finally {
+    clearInterval(heartbeat);
+  }
+
+  const seconds = (deps.now().getTime() - startedAt.getTime()) / 1000;
+  if (!output) {
+    await deps.publishEvent(createEvent('task.cancelled', { ...event, data: { workerId: deps.workerId, generation } }));
+    deps.onTaskDone(task.calculation, 'cancelled', seconds);
+    return;
+  }
+  if (output.rows.length > 0 || context.attempt > 1 || context.redelivered) {
+    await deps.writeResults({ runId: task.run_id, taskId: task.task_id, rows: output.rows });
+  }
+  const finishedAt = deps.now();
+  await deps.publishEvent(
+    createEvent('task.finished', {
+      ...event,
+      data: {
+        attempt: context.attempt,
+        workerId: deps.workerId,
+        finishedAt: finishedAt.toISOString(),
+        durationMs: finishedAt.getTime() - startedAt.getTime(),
+        summary: output.summary,
+        resultRows: output.rows.length,
+        generation,
+      },
+      now: finishedAt,
+    }),
+  );
+  deps.onTaskDone(task.calculation, 'finished', seconds);
+}
+
+/** Publishes `task.failed` for the subscription's decision about a failed attempt. */
+export async function reportTaskFailure(
+  task: TaskMessage,
+  error: unknown,
+  decision: { attempt: number; kind: ErrorKind; final: boolean },
+  deps: Pick<TaskDeps, 'publishEvent' | 'workerId' | 'logger'>,
+): Promise<void> {
+  const message = error instanceof Error ? error.message : String(error);
+  deps.logger.warn({ runId: task.run_id, taskId: task.task_id, ...decision, error: message }, 'task attempt failed');
+  await deps.publishEvent(
+    createEvent('task.failed', {
+      runId: task.run_id,
+      taskId: task.task_id,
+      producer: 'worker',
+      data: {
+        attempt: decision.attempt,
+        workerId: deps.workerId,
+        error: { message, kind: decision.kind },
+        final: decision.final,
+        generation: task.generation,
+      },
+    }),
+  );
+}

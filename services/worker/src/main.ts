@@ -1,0 +1,86 @@
+// The worker: takes tasks, runs their calculation, writes the results, publishes the events, acks.
+import { hostname } from 'node:os';
+import { createDatabase, getRunStatus, loadTopology, writeTaskResults } from '@conveyor/db';
+import { createBroker } from '@conveyor/messages';
+import {
+  createLogger,
+  createMetricsRegistry,
+  exitOnConfigError,
+  handleSignals,
+  redactUrl,
+  startHealthServer,
+} from '@conveyor/runtime';
+import { loadCalculations } from './calculations/registry.js';
+import { loadConfig, type WorkerConfig } from './config.js';
+import { createEventBatcher } from './event-batcher.js';
+import { handleTask, reportTaskFailure, type TaskDeps } from './handlers/task.js';
+import { createWorkerMetrics } from './metrics.js';
+import { createCancellationCheck, createTopologyCache } from './topology-cache.js';
+
+let config: WorkerConfig;
+try {
+  config = loadConfig(process.env);
+} catch (error) {
+  exitOnConfigError(error);
+}
+const workerId = config.WORKER_ID ?? `${hostname()}-${process.pid}`;
+const logger = createLogger({ service: 'worker', level: config.LOG_LEVEL }).child({ workerId });
+logger.info({ amqp: redactUrl(config.AMQP_URL), database: redactUrl(config.DATABASE_URL) }, 'starting');
+
+const calculations = await loadCalculations(config.CALCULATION_MODULES);
+const database = createDatabase(config.DATABASE_URL);
+const broker = await createBroker({ amqpUrl: config.AMQP_URL, namespace: config.CONVEYOR_NAMESPACE, logger });
+const registry = createMetricsRegistry('worker');
+const metrics = createWorkerMetrics(registry);
+
+const deps: TaskDeps = {
+  workerId,
+  calculations,
+  publishEvent: createEventBatcher(broker.publishEvents, { maxBatch: 100, maxDelayMs: 5 }),
+  publishNotification: broker.publishNotification,
+  isRunCancelled: createCancellationCheck(
+    async (runId) => (await getRunStatus(database.db, runId))?.cancelRequested ?? false,
+    1000,
+  ),
+  loadTopology: createTopologyCache((id) => loadTopology(database.db, id), config.WORKER_TOPOLOGY_CACHE),
+  writeResults: (result) => writeTaskResults(database.db, result),
+  heartbeatMs: config.WORKER_HEARTBEAT_MS,
+  logger,
+  now: () => new Date(),
+  onTaskDone: (calculation, outcome, seconds) => {
+    metrics.tasks.inc({ calculation, outcome });
+    metrics.duration.observe({ calculation }, seconds);
+  },
+};
+
+const subscription = await broker.subscribeTasks({
+  prefetch: config.WORKER_CONCURRENCY,
+  maxAttempts: config.TASK_MAX_ATTEMPTS,
+  retryBaseMs: config.TASK_RETRY_BASE_MS,
+  handler: (task, context) => handleTask(task, context, deps),
+  onFailure: (task, error, decision) => {
+    metrics.tasks.inc({ calculation: task.calculation, outcome: decision.final ? 'failed' : 'retried' });
+    return reportTaskFailure(task, error, decision, deps);
+  },
+});
+
+const health = await startHealthServer({
+  port: config.WORKER_HEALTH_PORT,
+  registry,
+  logger,
+  isReady: async () => broker.health().connected && (await database.ping()),
+});
+logger.info({ healthPort: health.port, concurrency: config.WORKER_CONCURRENCY }, 'ready');
+
+handleSignals(
+  {
+    stopIntake: () => subscription.cancel(),
+    drain: () => subscription.drained(),
+    close: async () => {
+      await health.close();
+      await broker.close();
+      await database.close();
+    },
+  },
+  { graceMs: config.SHUTDOWN_GRACE_MS, logger },
+);
