@@ -3,6 +3,8 @@ import type { TaskMessage } from '@conveyor/messages';
 
 /** What a calculation may use besides its task. */
 export type CalculationContext = {
+  /** 1 for the first attempt; retries after transient errors count up. */
+  attempt: number;
   /** Aborted when the run is cancelled or the worker stops: stop early by throwing. */
   signal: AbortSignal;
   /** The stored topology snapshot of the task's run, cached by id. */

@@ -72,6 +72,7 @@ export async function handleTask(task: TaskMessage, context: TaskContext, deps: 
   let output;
   try {
     output = await calculation.run(task, {
+      attempt: context.attempt,
       signal: AbortSignal.any([context.signal, cancelled.signal]),
       loadTopology: deps.loadTopology,
       reportProgress: (fraction) => (progress = Math.min(1, Math.max(0, fraction))),

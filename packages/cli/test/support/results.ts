@@ -1,0 +1,32 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { streamTaskResults, type Database } from '@conveyor/db';
+import { RESULT_CSV_HEADER, formatResultRow } from '@conveyor/grid';
+
+const cliMain = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
+
+/** Runs `conveyor` as a child process, as a user would. */
+export async function runCli(args: string[], env: NodeJS.ProcessEnv = process.env) {
+  return promisify(execFile)(process.execPath, ['--import', 'tsx', '--conditions=@conveyor/source', cliMain, ...args], {
+    env,
+    maxBuffer: 64 * 1024 * 1024,
+  });
+}
+
+/** The monolith's CSV for the same arguments: the oracle of a distributed run. */
+export async function monolithCsv(args: { topology: string; from: string; to: string; chunk: string }) {
+  const out = join(await mkdtemp(join(tmpdir(), 'conveyor-monolith-')), 'results.csv');
+  await runCli(['monolith', '--topology', args.topology, '--from', args.from, '--to', args.to, '--chunk', args.chunk, '--out', out]);
+  return readFile(out, 'utf8');
+}
+
+/** The CSV of a distributed run, written from `task_results`. */
+export async function exportedCsv(db: Database, runId: string) {
+  let csv = `${RESULT_CSV_HEADER}\n`;
+  for await (const row of streamTaskResults(db, runId)) csv += `${formatResultRow(row)}\n`;
+  return csv;
+}
