@@ -1,0 +1,51 @@
+import { InvalidDateError, formatTaskDate, parseTaskDate } from './dates.js';
+
+export type Chunk = 'none' | 'day' | 'week' | 'month';
+export const CHUNKS: readonly Chunk[] = ['none', 'day', 'week', 'month'];
+export type WindowPiece = { startDate: string; endDate: string };
+export type PlannedTask = WindowPiece & { selection: string };
+
+const MINUTE = 60_000;
+const DAY = 24 * 60 * MINUTE;
+
+/** The first boundary strictly after `ms` (UTC): next midnight, next Monday midnight, next 1st. */
+function nextBoundary(ms: number, chunk: Exclude<Chunk, 'none'>): number {
+  const date = new Date(ms);
+  const midnight = Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate());
+  if (chunk === 'day') return midnight + DAY;
+  if (chunk === 'week') {
+    const daysToMonday = ((8 - date.getUTCDay()) % 7) || 7; // getUTCDay: 0 = Sunday, 1 = Monday
+    return midnight + daysToMonday * DAY;
+  }
+  return Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 1);
+}
+
+/** Checks a window and returns it in milliseconds; throws InvalidDateError naming what is wrong. */
+export function parseWindow(start: string, end: string): { startMs: number; endMs: number } {
+  const startMs = parseTaskDate(start);
+  const endMs = parseTaskDate(end);
+  if (endMs < startMs) throw new InvalidDateError(`the window ends (${end}) before it starts (${start})`);
+  return { startMs, endMs };
+}
+
+/**
+ * Splits a window at calendar boundaries in UTC. Each piece ends the minute before the next
+ * boundary, or at the window's own end.
+ */
+export function splitWindow(start: string, end: string, chunk: Chunk): WindowPiece[] {
+  const { startMs, endMs } = parseWindow(start, end);
+  if (chunk === 'none') return [{ startDate: start, endDate: end }];
+  const pieces: WindowPiece[] = [];
+  for (let from = startMs; from <= endMs; ) {
+    const boundary = nextBoundary(from, chunk);
+    pieces.push({ startDate: formatTaskDate(from), endDate: formatTaskDate(Math.min(boundary - MINUTE, endMs)) });
+    from = boundary;
+  }
+  return pieces;
+}
+
+/** Tasks = selections × window pieces, ordered by selection (as given), then start. */
+export function planTasks(request: { selections: string[]; start: string; end: string; chunk: Chunk }): PlannedTask[] {
+  const pieces = splitWindow(request.start, request.end, request.chunk);
+  return request.selections.flatMap((selection) => pieces.map((piece) => ({ selection, ...piece })));
+}

@@ -1,0 +1,39 @@
+import type { CableResult } from './kernel.js';
+
+/** One row of the results CSV: a cable's results for one task (DESIGN §5). */
+export type ResultRow = CableResult & { selection: string; startDate: string; endDate: string };
+
+export const RESULT_CSV_HEADER =
+  'selection,start_date,end_date,cable_id,capacity_kw,peak_kw,peak_at,utilization,overloaded_intervals,energy_kwh';
+
+function field(value: string): string {
+  return /[",\n\r]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
+}
+
+/** Numbers in shortest round-trip form (`String(x)`), text quoted only when it must be. */
+export function formatResultRow(row: ResultRow): string {
+  return [
+    field(row.selection),
+    row.startDate,
+    row.endDate,
+    field(row.cableId),
+    String(row.capacityKw),
+    String(row.peakKw),
+    row.peakAt,
+    String(row.utilization),
+    String(row.overloadedIntervals),
+    String(row.energyKwh),
+  ].join(',');
+}
+
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** The CSV's order: selection, then start date, then cable id, in plain string order. */
+export function compareResultRows(a: ResultRow, b: ResultRow): number {
+  return compare(a.selection, b.selection) || compare(a.startDate, b.startDate) || compare(a.cableId, b.cableId);
+}
+
+export function formatResultsCsv(rows: ResultRow[]): string {
+  const sorted = [...rows].sort(compareResultRows);
+  return `${[RESULT_CSV_HEADER, ...sorted.map(formatResultRow)].join('\n')}\n`;
+}
