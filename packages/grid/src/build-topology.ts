@@ -37,25 +37,50 @@ function duplicates(ids: string[]): string[] {
 function checkElements(json: TopologyJson): TopologyProblem[] {
   const problems: TopologyProblem[] = [];
   const repeated = duplicates([...json.substations, ...json.nodes, ...json.cables].map((e) => e.id));
-  if (repeated.length) problems.push({ rule: 'unique-ids', ids: repeated, message: `ids used more than once: ${repeated.join(', ')}` });
+  if (repeated.length)
+    problems.push({
+      rule: 'unique-ids',
+      ids: repeated,
+      message: `ids used more than once: ${repeated.join(', ')}`,
+    });
 
   const known = new Set([...json.substations, ...json.nodes].map((e) => e.id));
-  const badEnds = json.cables.flatMap((c) => [c.from, c.to].filter((end) => !known.has(end)).map((end) => `${c.id}→${end}`));
+  const badEnds = json.cables.flatMap((c) =>
+    [c.from, c.to].filter((end) => !known.has(end)).map((end) => `${c.id}→${end}`),
+  );
   if (badEnds.length) {
     const ids = json.cables.filter((c) => !known.has(c.from) || !known.has(c.to)).map((c) => c.id);
-    problems.push({ rule: 'cable-ends', ids, message: `cables with an end that does not exist: ${badEnds.join(', ')}` });
+    problems.push({
+      rule: 'cable-ends',
+      ids,
+      message: `cables with an end that does not exist: ${badEnds.join(', ')}`,
+    });
   }
   const badCapacity = json.cables.filter((c) => !(c.capacityKw > 0)).map((c) => c.id);
   if (badCapacity.length) {
-    problems.push({ rule: 'positive-capacity', ids: badCapacity, message: `cables without a positive capacityKw: ${badCapacity.join(', ')}` });
+    problems.push({
+      rule: 'positive-capacity',
+      ids: badCapacity,
+      message: `cables without a positive capacityKw: ${badCapacity.join(', ')}`,
+    });
   }
-  const badProfile = json.nodes.filter((n) => !(PROFILES as readonly string[]).includes(n.profile)).map((n) => n.id);
+  const badProfile = json.nodes
+    .filter((n) => !(PROFILES as readonly string[]).includes(n.profile))
+    .map((n) => n.id);
   if (badProfile.length) {
-    problems.push({ rule: 'known-profile', ids: badProfile, message: `nodes with an unknown profile (expected ${PROFILES.join(' or ')}): ${badProfile.join(', ')}` });
+    problems.push({
+      rule: 'known-profile',
+      ids: badProfile,
+      message: `nodes with an unknown profile (expected ${PROFILES.join(' or ')}): ${badProfile.join(', ')}`,
+    });
   }
   const negative = json.nodes.filter((n) => n.annualKwh < 0 || n.pvKwp < 0).map((n) => n.id);
   if (negative.length) {
-    problems.push({ rule: 'non-negative-load', ids: negative, message: `nodes with a negative annualKwh or pvKwp: ${negative.join(', ')}` });
+    problems.push({
+      rule: 'non-negative-load',
+      ids: negative,
+      message: `nodes with a negative annualKwh or pvKwp: ${negative.join(', ')}`,
+    });
   }
   return problems;
 }
@@ -71,12 +96,17 @@ function orient(json: TopologyJson): { substations: BuiltSubstation[]; problems:
   const substationIds = new Set(json.substations.map((s) => s.id));
   const adjacency = new Map<string, Edge[]>();
   for (const cable of json.cables) {
-    if (!(nodeById.has(cable.from) || substationIds.has(cable.from)) || !(nodeById.has(cable.to) || substationIds.has(cable.to))) continue;
+    if (
+      !(nodeById.has(cable.from) || substationIds.has(cable.from)) ||
+      !(nodeById.has(cable.to) || substationIds.has(cable.to))
+    )
+      continue;
     adjacency.set(cable.from, [...(adjacency.get(cable.from) ?? []), { cable, other: cable.to }]);
     adjacency.set(cable.to, [...(adjacency.get(cable.to) ?? []), { cable, other: cable.from }]);
   }
   // Walk cables in id order, so that the result does not depend on the order of the input file.
-  for (const edges of adjacency.values()) edges.sort((a, b) => (a.cable.id < b.cable.id ? -1 : a.cable.id > b.cable.id ? 1 : 0));
+  for (const edges of adjacency.values())
+    edges.sort((a, b) => (a.cable.id < b.cable.id ? -1 : a.cable.id > b.cable.id ? 1 : 0));
 
   const owner = new Map<string, string>(); // node id → the substation that reached it first
   const shared = new Set<string>();
@@ -126,15 +156,27 @@ function orient(json: TopologyJson): { substations: BuiltSubstation[]; problems:
   const problems: TopologyProblem[] = [];
   const unreachable = json.nodes.filter((n: NodeJson) => !owner.has(n.id)).map((n) => n.id);
   if (unreachable.length) {
-    problems.push({ rule: 'reachable', ids: unreachable, message: `nodes not reachable from any substation: ${unreachable.join(', ')}` });
+    problems.push({
+      rule: 'reachable',
+      ids: unreachable,
+      message: `nodes not reachable from any substation: ${unreachable.join(', ')}`,
+    });
   }
   if (shared.size) {
     const ids = [...shared];
-    problems.push({ rule: 'single-substation', ids, message: `reachable from more than one substation (or joining substations): ${ids.join(', ')}` });
+    problems.push({
+      rule: 'single-substation',
+      ids,
+      message: `reachable from more than one substation (or joining substations): ${ids.join(', ')}`,
+    });
   }
   if (cycleCables.size) {
     const ids = [...cycleCables];
-    problems.push({ rule: 'no-cycles', ids, message: `cables closing a loop (the network must be radial): ${ids.join(', ')}` });
+    problems.push({
+      rule: 'no-cycles',
+      ids,
+      message: `cables closing a loop (the network must be radial): ${ids.join(', ')}`,
+    });
   }
   return { substations, problems };
 }
@@ -143,13 +185,16 @@ function orient(json: TopologyJson): { substations: BuiltSubstation[]; problems:
  * Validates a topology against every rule of DESIGN §5 and orients its cables away from their
  * substation. All failing rules are reported, each with the offending ids.
  */
-export function buildTopology(json: TopologyJson):
-  | { ok: true; topology: BuiltTopology }
-  | { ok: false; problems: TopologyProblem[] } {
+export function buildTopology(
+  json: TopologyJson,
+): { ok: true; topology: BuiltTopology } | { ok: false; problems: TopologyProblem[] } {
   const { substations, problems: graphProblems } = orient(json);
   const problems = [...checkElements(json), ...graphProblems];
   if (problems.length > 0) return { ok: false, problems };
-  return { ok: true, topology: { substations, nodeCount: json.nodes.length, cableCount: json.cables.length } };
+  return {
+    ok: true,
+    topology: { substations, nodeCount: json.nodes.length, cableCount: json.cables.length },
+  };
 }
 
 /** One line per problem, for people. */

@@ -1,7 +1,13 @@
 export { TopologyFormatError, parseTopology } from './topology-format.js';
 export type { CableJson, NodeJson, Profile, SubstationJson, TopologyJson } from './topology-format.js';
 export { buildTopology, formatProblems, selectionsOf } from './build-topology.js';
-export type { BuiltNode, BuiltSubstation, BuiltTopology, TopologyProblem, TopologyRule } from './build-topology.js';
+export type {
+  BuiltNode,
+  BuiltSubstation,
+  BuiltTopology,
+  TopologyProblem,
+  TopologyRule,
+} from './build-topology.js';
 export { generateSynthetic } from './synthetic.js';
 export type { SyntheticParams } from './synthetic.js';
 export { InvalidSourceError, contentHash, loadTopologySource, parseSource } from './source.js';

@@ -39,7 +39,12 @@ export type CableResult = {
   energyKwh: number;
 };
 
-export type TaskSummary = { cables: number; maxUtilization: number; overloadedCables: number; energyKwh: number };
+export type TaskSummary = {
+  cables: number;
+  maxUtilization: number;
+  overloadedCables: number;
+  energyKwh: number;
+};
 export type TaskResult = { rows: CableResult[]; summary: TaskSummary };
 
 export function compileSelection(topology: BuiltTopology, selection: string): CompiledSelection {
@@ -118,7 +123,8 @@ export function calculateTask(
   const flowSum = new Float64Array(size);
 
   for (let t = 0; t < factors.count; t++) {
-    if (options.signal && t % ABORT_CHECK_INTERVALS === 0 && options.signal.aborted) throw abortError(options.signal);
+    if (options.signal && t % ABORT_CHECK_INTERVALS === 0 && options.signal.aborted)
+      throw abortError(options.signal);
     const fr = factors.residential[t]!;
     const fc = factors.commercial[t]!;
     const fs = factors.solar[t]!;

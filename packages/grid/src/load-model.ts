@@ -2,12 +2,12 @@
 
 export const HOURLY = {
   residential: [
-    0.6, 0.5, 0.45, 0.45, 0.5, 0.6, 0.9, 1.2, 1.1, 0.9, 0.85, 0.85, 0.9, 0.85, 0.85, 0.9, 1.1, 1.5, 1.9, 1.8, 1.6, 1.4,
-    1.1, 0.8,
+    0.6, 0.5, 0.45, 0.45, 0.5, 0.6, 0.9, 1.2, 1.1, 0.9, 0.85, 0.85, 0.9, 0.85, 0.85, 0.9, 1.1, 1.5, 1.9, 1.8,
+    1.6, 1.4, 1.1, 0.8,
   ],
   commercial: [
-    0.4, 0.4, 0.4, 0.4, 0.4, 0.5, 0.7, 1.1, 1.5, 1.7, 1.8, 1.8, 1.7, 1.8, 1.8, 1.7, 1.5, 1.1, 0.8, 0.6, 0.5, 0.5,
-    0.4, 0.4,
+    0.4, 0.4, 0.4, 0.4, 0.4, 0.5, 0.7, 1.1, 1.5, 1.7, 1.8, 1.8, 1.7, 1.8, 1.8, 1.7, 1.5, 1.1, 0.8, 0.6, 0.5,
+    0.5, 0.4, 0.4,
   ],
 } as const;
 
@@ -34,5 +34,8 @@ export function netLoadKw(
   month: number,
 ): number {
   const h = HOURLY[node.profile][hour]!;
-  return (node.annualKwh / HOURS_PER_YEAR) * h * MONTHLY[month]! - node.pvKwp * SOLAR_HOURLY[hour]! * SOLAR_MONTHLY[month]!;
+  return (
+    (node.annualKwh / HOURS_PER_YEAR) * h * MONTHLY[month]! -
+    node.pvKwp * SOLAR_HOURLY[hour]! * SOLAR_MONTHLY[month]!
+  );
 }

@@ -35,10 +35,17 @@ export function runMonolith(
   const tasks = planTasks({ selections, start: request.from, end: request.to, chunk: request.chunk });
   const compiled = new Map(selections.map((s) => [s, compileSelection(built.topology, s)]));
   const rows: ResultRow[] = [];
-  const summary: MonolithSummary = { tasks: tasks.length, cables: 0, overloadedCables: 0, maxUtilization: 0, energyKwh: 0 };
+  const summary: MonolithSummary = {
+    tasks: tasks.length,
+    cables: 0,
+    overloadedCables: 0,
+    maxUtilization: 0,
+    energyKwh: 0,
+  };
   tasks.forEach((task, index) => {
     const result = calculateTask(compiled.get(task.selection)!, task.startDate, task.endDate);
-    for (const row of result.rows) rows.push({ ...row, selection: task.selection, startDate: task.startDate, endDate: task.endDate });
+    for (const row of result.rows)
+      rows.push({ ...row, selection: task.selection, startDate: task.startDate, endDate: task.endDate });
     summary.cables += result.summary.cables;
     summary.overloadedCables += result.summary.overloadedCables;
     summary.maxUtilization = Math.max(summary.maxUtilization, result.summary.maxUtilization);

@@ -14,7 +14,7 @@ function nextBoundary(ms: number, chunk: Exclude<Chunk, 'none'>): number {
   const midnight = Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate());
   if (chunk === 'day') return midnight + DAY;
   if (chunk === 'week') {
-    const daysToMonday = ((8 - date.getUTCDay()) % 7) || 7; // getUTCDay: 0 = Sunday, 1 = Monday
+    const daysToMonday = (8 - date.getUTCDay()) % 7 || 7; // getUTCDay: 0 = Sunday, 1 = Monday
     return midnight + daysToMonday * DAY;
   }
   return Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 1);
@@ -36,16 +36,24 @@ export function splitWindow(start: string, end: string, chunk: Chunk): WindowPie
   const { startMs, endMs } = parseWindow(start, end);
   if (chunk === 'none') return [{ startDate: start, endDate: end }];
   const pieces: WindowPiece[] = [];
-  for (let from = startMs; from <= endMs; ) {
+  for (let from = startMs; from <= endMs;) {
     const boundary = nextBoundary(from, chunk);
-    pieces.push({ startDate: formatTaskDate(from), endDate: formatTaskDate(Math.min(boundary - MINUTE, endMs)) });
+    pieces.push({
+      startDate: formatTaskDate(from),
+      endDate: formatTaskDate(Math.min(boundary - MINUTE, endMs)),
+    });
     from = boundary;
   }
   return pieces;
 }
 
 /** Tasks = selections × window pieces, ordered by selection (as given), then start. */
-export function planTasks(request: { selections: string[]; start: string; end: string; chunk: Chunk }): PlannedTask[] {
+export function planTasks(request: {
+  selections: string[];
+  start: string;
+  end: string;
+  chunk: Chunk;
+}): PlannedTask[] {
   const pieces = splitWindow(request.start, request.end, request.chunk);
   return request.selections.flatMap((selection) => pieces.map((piece) => ({ selection, ...piece })));
 }

@@ -18,19 +18,33 @@ export function calculateTaskReference(
   const substation = topology.substations.find((s) => s.id === selection);
   if (!substation) throw new Error(`no substation "${selection}" in the topology`);
   const children = new Map<string | null, typeof substation.nodes>();
-  for (const node of substation.nodes) children.set(node.parent, [...(children.get(node.parent) ?? []), node]);
+  for (const node of substation.nodes)
+    children.set(node.parent, [...(children.get(node.parent) ?? []), node]);
   const stats = new Map(
-    substation.nodes.map((n) => [n.cable.id, { peakKw: -1, peakAt: '', overloadedIntervals: 0, flowSum: 0, capacityKw: n.cable.capacityKw, root: n.parent === null }]),
+    substation.nodes.map((n) => [
+      n.cable.id,
+      {
+        peakKw: -1,
+        peakAt: '',
+        overloadedIntervals: 0,
+        flowSum: 0,
+        capacityKw: n.cable.capacityKw,
+        root: n.parent === null,
+      },
+    ]),
   );
 
   const start = parseTaskDate(startDate);
   const end = parseTaskDate(endDate);
   for (let ms = start; ms <= end; ms += INTERVAL_MINUTES * 60_000) {
     const date = new Date(ms);
-    const netLoad = new Map(substation.nodes.map((n) => [n.id, netLoadKw(n, date.getUTCHours(), date.getUTCMonth() + 1)]));
+    const netLoad = new Map(
+      substation.nodes.map((n) => [n.id, netLoadKw(n, date.getUTCHours(), date.getUTCMonth() + 1)]),
+    );
     const cableLoad = new Map<string, number>();
     const subtree = (node: (typeof substation.nodes)[number]): number => {
-      const load = (children.get(node.id) ?? []).reduce((sum, child) => sum + subtree(child), 0) + netLoad.get(node.id)!;
+      const load =
+        (children.get(node.id) ?? []).reduce((sum, child) => sum + subtree(child), 0) + netLoad.get(node.id)!;
       cableLoad.set(node.cable.id, load);
       return load;
     };
@@ -60,7 +74,9 @@ export function calculateTaskReference(
     cables: rows.length,
     maxUtilization: Math.max(0, ...rows.map((r) => r.utilization)),
     overloadedCables: rows.filter((r) => r.overloadedIntervals > 0).length,
-    energyKwh: [...stats.entries()].filter(([, s]) => s.root).reduce((sum, [, s]) => sum + s.flowSum * INTERVAL_HOURS, 0),
+    energyKwh: [...stats.entries()]
+      .filter(([, s]) => s.root)
+      .reduce((sum, [, s]) => sum + s.flowSum * INTERVAL_HOURS, 0),
   };
   return { rows, summary };
 }

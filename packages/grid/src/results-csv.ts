@@ -30,7 +30,9 @@ const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** The CSV's order: selection, then start date, then cable id, in plain string order. */
 export function compareResultRows(a: ResultRow, b: ResultRow): number {
-  return compare(a.selection, b.selection) || compare(a.startDate, b.startDate) || compare(a.cableId, b.cableId);
+  return (
+    compare(a.selection, b.selection) || compare(a.startDate, b.startDate) || compare(a.cableId, b.cableId)
+  );
 }
 
 export function formatResultsCsv(rows: ResultRow[]): string {

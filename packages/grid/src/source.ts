@@ -22,32 +22,50 @@ export function parseSource(source: string): TopologySource {
   if (source.startsWith('synthetic:')) {
     const query = new URLSearchParams(source.slice('synthetic:'.length));
     const unknown = [...query.keys()].filter((key) => !(SYNTHETIC_KEYS as readonly string[]).includes(key));
-    if (unknown.length) throw new InvalidSourceError(`unknown synthetic parameters: ${unknown.join(', ')} (expected ${SYNTHETIC_KEYS.join(', ')})`);
+    if (unknown.length)
+      throw new InvalidSourceError(
+        `unknown synthetic parameters: ${unknown.join(', ')} (expected ${SYNTHETIC_KEYS.join(', ')})`,
+      );
     const read = (key: (typeof SYNTHETIC_KEYS)[number], min: number, max: number) => {
       const raw = query.get(key);
       const value = Number(raw);
       if (raw === null || !Number.isInteger(value) || value < min || value > max) {
-        throw new InvalidSourceError(`synthetic ${key} must be a whole number from ${min} to ${max}, got ${JSON.stringify(raw)}`);
+        throw new InvalidSourceError(
+          `synthetic ${key} must be a whole number from ${min} to ${max}, got ${JSON.stringify(raw)}`,
+        );
       }
       return value;
     };
-    return { kind: 'synthetic', params: { substations: read('substations', 1, 10_000), nodes: read('nodes', 1, 100_000), seed: read('seed', 0, 2 ** 32 - 1) } };
+    return {
+      kind: 'synthetic',
+      params: {
+        substations: read('substations', 1, 10_000),
+        nodes: read('nodes', 1, 100_000),
+        seed: read('seed', 0, 2 ** 32 - 1),
+      },
+    };
   }
-  throw new InvalidSourceError(`unknown topology source "${source}": expected file:PATH or synthetic:substations=N&nodes=M&seed=S`);
+  throw new InvalidSourceError(
+    `unknown topology source "${source}": expected file:PATH or synthetic:substations=N&nodes=M&seed=S`,
+  );
 }
 
 /**
  * Loads a topology source. `file:` paths resolve inside `baseDir` when it is given, and a path that
  * escapes it is refused.
  */
-export async function loadTopologySource(source: string, options: { baseDir?: string } = {}): Promise<TopologyJson> {
+export async function loadTopologySource(
+  source: string,
+  options: { baseDir?: string } = {},
+): Promise<TopologyJson> {
   const parsed = parseSource(source);
   if (parsed.kind === 'synthetic') return generateSynthetic(parsed.params);
   let path = resolve(parsed.path);
   if (options.baseDir !== undefined) {
     path = resolve(options.baseDir, parsed.path);
     const inside = relative(resolve(options.baseDir), path);
-    if (inside.startsWith('..') || isAbsolute(inside)) throw new InvalidSourceError(`${parsed.path} is outside the topology directory`);
+    if (inside.startsWith('..') || isAbsolute(inside))
+      throw new InvalidSourceError(`${parsed.path} is outside the topology directory`);
   }
   const text = await readFile(path, 'utf8');
   let json: unknown;

@@ -41,7 +41,12 @@ export function generateSynthetic(params: SyntheticParams): TopologyJson {
       const commercial = random() < 0.25;
       const annualKwh = round(commercial ? between(15_000, 90_000) : between(1_800, 6_500), 1);
       const pvKwp = random() < 0.25 ? round(between(2, commercial ? 60 : 9), 1) : 0;
-      nodes.push({ id: `${prefix}-n${i + 1}`, annualKwh, profile: commercial ? 'commercial' : 'residential', pvKwp });
+      nodes.push({
+        id: `${prefix}-n${i + 1}`,
+        annualKwh,
+        profile: commercial ? 'commercial' : 'residential',
+        pvKwp,
+      });
       own.push((annualKwh / 8760) * (commercial ? 1.8 : 1.9) * 1.3);
     }
     // The load each cable carries at the evening peak (kW), summed from the leaves up.

@@ -32,8 +32,14 @@ function checkItems(value: unknown, path: string, fields: Record<string, Field>,
     }
     for (const [key, type] of Object.entries(fields)) {
       const field = (item as Record<string, unknown>)[key];
-      const ok = type === 'string' ? typeof field === 'string' && field.length > 0 : typeof field === 'number' && Number.isFinite(field);
-      if (!ok) problems.push(`${path}[${index}].${key}: expected ${type === 'string' ? 'a non-empty string' : 'a finite number'}`);
+      const ok =
+        type === 'string'
+          ? typeof field === 'string' && field.length > 0
+          : typeof field === 'number' && Number.isFinite(field);
+      if (!ok)
+        problems.push(
+          `${path}[${index}].${key}: expected ${type === 'string' ? 'a non-empty string' : 'a finite number'}`,
+        );
     }
   });
 }
@@ -44,12 +50,23 @@ function checkItems(value: unknown, path: string, fields: Record<string, Field>,
  */
 export function parseTopology(json: unknown): TopologyJson {
   const problems: string[] = [];
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new TopologyFormatError(['(root): expected an object']);
+  if (typeof json !== 'object' || json === null || Array.isArray(json))
+    throw new TopologyFormatError(['(root): expected an object']);
   const root = json as Record<string, unknown>;
   if (root.version !== 1) problems.push(`version: expected 1, got ${JSON.stringify(root.version)}`);
   checkItems(root.substations, 'substations', { id: 'string' }, problems);
-  checkItems(root.nodes, 'nodes', { id: 'string', annualKwh: 'number', profile: 'string', pvKwp: 'number' }, problems);
-  checkItems(root.cables, 'cables', { id: 'string', from: 'string', to: 'string', capacityKw: 'number' }, problems);
+  checkItems(
+    root.nodes,
+    'nodes',
+    { id: 'string', annualKwh: 'number', profile: 'string', pvKwp: 'number' },
+    problems,
+  );
+  checkItems(
+    root.cables,
+    'cables',
+    { id: 'string', from: 'string', to: 'string', capacityKw: 'number' },
+    problems,
+  );
   if (problems.length > 0) throw new TopologyFormatError(problems);
   return json as TopologyJson;
 }
