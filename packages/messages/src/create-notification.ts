@@ -5,7 +5,13 @@ import type { NotificationType, notificationDataSchemas } from './notifications.
 /** Builds a notification envelope (never recorded, so its id is always random). */
 export function createNotification<T extends NotificationType>(
   type: T,
-  fields: { runId: string; taskId?: string; producer: string; data: z.infer<(typeof notificationDataSchemas)[T]>; now?: Date },
+  fields: {
+    runId: string;
+    taskId?: string;
+    producer: string;
+    data: z.infer<(typeof notificationDataSchemas)[T]>;
+    now?: Date;
+  },
 ) {
   return {
     id: uuidv4(),

@@ -4,7 +4,14 @@ import { EnvelopeHeader, TaskDate, IsoTimestamp } from './envelope.js';
 export const Chunk = z.enum(['none', 'day', 'week', 'month']);
 export type Chunk = z.infer<typeof Chunk>;
 
-export const RunStatus = z.enum(['REQUESTED', 'BUILDING_TOPOLOGY', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED']);
+export const RunStatus = z.enum([
+  'REQUESTED',
+  'BUILDING_TOPOLOGY',
+  'RUNNING',
+  'SUCCEEDED',
+  'FAILED',
+  'CANCELLED',
+]);
 export type RunStatus = z.infer<typeof RunStatus>;
 
 export const TaskStatus = z.enum(['QUEUED', 'STARTED', 'FINISHED', 'FAILED', 'CANCELLED']);
@@ -98,9 +105,14 @@ export const TaskCancelledData = z.object({
   generation: Generation,
 });
 
+export const RunPlanFailedData = z.object({ reason: z.string().min(1) });
+
 export const RunCancelRequestedData = z.object({ requestedBy: z.string().min(1) });
 export const RunCancelledData = z.object({ requestedBy: z.string().min(1) });
-export const RunRetryRequestedData = z.object({ taskIds: z.array(z.uuid()).nullable(), requestedBy: z.string().min(1) });
+export const RunRetryRequestedData = z.object({
+  taskIds: z.array(z.uuid()).nullable(),
+  requestedBy: z.string().min(1),
+});
 
 export const RunCompletedData = z.object({
   status: TerminalRunStatus,
@@ -116,6 +128,7 @@ export const eventDataSchemas = {
   'topology.built': TopologyBuiltData,
   'topology.failed': TopologyFailedData,
   'run.planned': RunPlannedData,
+  'run.plan-failed': RunPlanFailedData,
   'tasks.queued': TasksQueuedData,
   'task.started': TaskStartedData,
   'task.finished': TaskFinishedData,
@@ -143,6 +156,7 @@ export const ConveyorEvent = z.discriminatedUnion('type', [
   eventSchema('topology.built'),
   eventSchema('topology.failed'),
   eventSchema('run.planned'),
+  eventSchema('run.plan-failed'),
   eventSchema('tasks.queued'),
   eventSchema('task.started').extend({ taskId: z.uuid() }),
   eventSchema('task.finished').extend({ taskId: z.uuid() }),
