@@ -1,4 +1,12 @@
 // Every `conveyor` command. A command is `{ summary, run(args) => exit code }` in its own file.
+import { migrateCommand } from './commands/migrate.js';
+import { projectionsRebuildCommand } from './commands/projections-rebuild.js';
+import { stackCommand } from './commands/stack.js';
+
 export type Command = { summary: string; run: (args: string[]) => Promise<number> };
 
-export const commands: Record<string, Command> = {};
+export const commands: Record<string, Command> = {
+  migrate: migrateCommand,
+  'projections rebuild': projectionsRebuildCommand,
+  stack: stackCommand,
+};

@@ -1,0 +1,116 @@
+import type { ConveyorEvent } from '@conveyor/messages';
+import type { runs } from '../schema.js';
+import { greater, pad, toDatetime } from './keys.js';
+
+export type RunRow = typeof runs.$inferSelect;
+
+export function emptyRun(id: string): RunRow {
+  return {
+    id,
+    status: 'REQUESTED',
+    statusKey: '',
+    windowStart: null,
+    windowEnd: null,
+    chunk: null,
+    selections: null,
+    topologySource: null,
+    calculation: null,
+    requestedBy: null,
+    requestedAt: null,
+    topologyId: null,
+    taskCount: null,
+    generation: 0,
+    plannedCount: null,
+    startedAt: null,
+    completedAt: null,
+    reason: null,
+    cancelRequested: false,
+    completedGeneration: null,
+    completionPublished: false,
+  };
+}
+
+/** Status moves by (generation, rank): a run.planned of a newer generation (a retry) reopens the run. */
+const RANK = { REQUESTED: 0, BUILDING_TOPOLOGY: 1, RUNNING: 2, TERMINAL: 3 } as const;
+
+function withStatus(
+  row: RunRow,
+  event: ConveyorEvent,
+  generation: number,
+  rank: number,
+  status: string,
+): RunRow {
+  const key = `${pad(generation)}|${rank}|${event.occurredAt}|${event.id}`;
+  if (!greater(row.statusKey || null, key)) return row;
+  return {
+    ...row,
+    status,
+    statusKey: key,
+    completedAt: rank === RANK.TERMINAL ? toDatetime(event.occurredAt) : null,
+  };
+}
+
+/** The `runs` row after one more event. Commutative and idempotent over a run's events. */
+export function evolveRun(row: RunRow, event: ConveyorEvent): RunRow {
+  switch (event.type) {
+    case 'run.requested': {
+      const next: RunRow = {
+        ...row,
+        windowStart: event.data.window.start,
+        windowEnd: event.data.window.end,
+        chunk: event.data.chunk,
+        selections: event.data.selections,
+        topologySource: event.data.topologySource,
+        calculation: event.data.calculation,
+        requestedBy: event.data.requestedBy,
+        requestedAt: toDatetime(event.occurredAt),
+      };
+      return withStatus(next, event, 0, RANK.REQUESTED, 'REQUESTED');
+    }
+    case 'topology.built':
+      return withStatus(
+        { ...row, topologyId: event.data.topologyId },
+        event,
+        0,
+        RANK.BUILDING_TOPOLOGY,
+        'BUILDING_TOPOLOGY',
+      );
+    case 'topology.failed':
+    case 'run.plan-failed':
+      return { ...row, reason: event.data.reason };
+    case 'run.planned': {
+      const g = event.data.generation;
+      const next: RunRow = { ...row, topologyId: event.data.topologyId };
+      if (g >= next.generation) Object.assign(next, { generation: g, plannedCount: event.data.taskCount });
+      if (g === 0) next.taskCount = event.data.taskCount;
+      const at = toDatetime(event.occurredAt);
+      if (next.startedAt === null || at < next.startedAt) next.startedAt = at;
+      return withStatus(next, event, g, RANK.RUNNING, 'RUNNING');
+    }
+    case 'run.completed': {
+      const g = event.data.generation;
+      const completedGeneration = Math.max(row.completedGeneration ?? -1, g);
+      const next: RunRow = {
+        ...row,
+        completedGeneration,
+        completionPublished: row.completionPublished || g === completedGeneration,
+        reason: event.data.reason ?? row.reason,
+      };
+      return withStatus(next, event, g, RANK.TERMINAL, event.data.status);
+    }
+    case 'run.cancel-requested':
+    case 'run.cancelled':
+      return { ...row, cancelRequested: true };
+    case 'run.retry-requested':
+    case 'tasks.queued':
+    case 'task.started':
+    case 'task.finished':
+    case 'task.failed':
+    case 'task.cancelled':
+      return row;
+    default: {
+      const unknown: never = event;
+      throw new Error(`no projection for ${JSON.stringify(unknown)}`);
+    }
+  }
+}

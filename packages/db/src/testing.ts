@@ -1,0 +1,31 @@
+import mysql from 'mysql2/promise';
+import { resolveTestServices } from '@conveyor/runtime/testing';
+import { createDatabase } from './database.js';
+import { migrate } from './migrate.js';
+
+/**
+ * A fresh, migrated database for one test file, on the server of `resolveTestServices()`.
+ * `close` drops it and closes the pool.
+ */
+export async function createTestDatabase() {
+  const { databaseUrl } = await resolveTestServices();
+  const name = `conveyor_test_${Math.random().toString(36).slice(2, 10)}`;
+  const url = new URL(databaseUrl);
+  url.pathname = `/${name}`;
+  await migrate(url.toString());
+  const database = createDatabase(url.toString());
+  return {
+    url: url.toString(),
+    name,
+    db: database.db,
+    pool: database.pool,
+    close: async () => {
+      await database.close();
+      const server = new URL(url);
+      server.pathname = '/';
+      const connection = await mysql.createConnection({ uri: server.toString() });
+      await connection.query(`DROP DATABASE IF EXISTS \`${name}\``);
+      await connection.end();
+    },
+  };
+}
