@@ -30,7 +30,9 @@ afterAll(async () => {
 async function taskRows(runId: string) {
   const [rows] = (await pipeline.database.db.execute(
     sql`SELECT selection, start_date AS startDate, task_status AS status, attempt, error FROM run_process WHERE run_id = ${runId} ORDER BY selection, start_date`,
-  )) as unknown as [{ selection: string; startDate: string; status: string; attempt: number; error: string | null }[]];
+  )) as unknown as [
+    { selection: string; startDate: string; status: string; attempt: number; error: string | null }[],
+  ];
   return rows;
 }
 
@@ -43,7 +45,12 @@ async function eventCount(runId: string, type: string) {
 
 describe('a distributed run', () => {
   it('reaches SUCCEEDED and exports exactly what the monolith computes', async () => {
-    const args = { topology: topologySource, from: '2023-01-15 00:00', to: '2023-03-10 23:59', chunk: 'month' };
+    const args = {
+      topology: topologySource,
+      from: '2023-01-15 00:00',
+      to: '2023-03-10 23:59',
+      chunk: 'month',
+    };
     const runId = await pipeline.requestRun({ topologySource, from: args.from, to: args.to, chunk: 'month' });
     const run = await pipeline.waitForRun(runId);
 
@@ -66,7 +73,11 @@ describe('a distributed run', () => {
       cables: [{ id: 'c1', from: 'S1', to: 'n1', capacityKw: -5 }],
     };
     await writeFile(join(topologyDir, 'broken.json'), JSON.stringify(broken));
-    const runId = await pipeline.requestRun({ topologySource: 'file:broken.json', from: '2023-01-01 00:00', to: '2023-01-01 23:59' });
+    const runId = await pipeline.requestRun({
+      topologySource: 'file:broken.json',
+      from: '2023-01-01 00:00',
+      to: '2023-01-01 23:59',
+    });
     const run = await pipeline.waitForRun(runId);
     expect(run.status).toBe('FAILED');
     expect(run.reason).toContain('n-orphan');

@@ -20,7 +20,10 @@ async function rows(p: TestPipeline, query: ReturnType<typeof sql>) {
 
 async function waitForStartedTask(p: TestPipeline, runId: string) {
   for (let i = 0; i < 300; i++) {
-    const started = await rows(p, sql`SELECT task_id FROM run_process WHERE run_id = ${runId} AND task_status = 'STARTED'`);
+    const started = await rows(
+      p,
+      sql`SELECT task_id FROM run_process WHERE run_id = ${runId} AND task_status = 'STARTED'`,
+    );
     if (started.length > 0) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -29,7 +32,10 @@ async function waitForStartedTask(p: TestPipeline, runId: string) {
 
 describe('worker lifecycle', () => {
   it('a worker stopped with SIGTERM mid-task finishes its task and exits 0', async () => {
-    pipeline = await startTestPipeline({ workers: 1, env: { CALCULATION_MODULES: fixtures, SLOW_TASK_MS: '2000' } });
+    pipeline = await startTestPipeline({
+      workers: 1,
+      env: { CALCULATION_MODULES: fixtures, SLOW_TASK_MS: '2000' },
+    });
     const runId = await pipeline.requestRun({
       topologySource,
       from: '2023-01-01 00:00',
@@ -44,12 +50,18 @@ describe('worker lifecycle', () => {
 
     const run = await pipeline.waitForRun(runId);
     expect(run.status).toBe('SUCCEEDED');
-    const finished = await rows(pipeline, sql`SELECT COUNT(*) AS n FROM run_events WHERE run_id = ${runId} AND type = 'task.finished'`);
+    const finished = await rows(
+      pipeline,
+      sql`SELECT COUNT(*) AS n FROM run_events WHERE run_id = ${runId} AND type = 'task.finished'`,
+    );
     expect(Number(finished[0]?.n)).toBe(1);
   });
 
   it('a worker killed with SIGKILL mid-task loses nothing: the task is redelivered and finishes once', async () => {
-    pipeline = await startTestPipeline({ workers: 1, env: { CALCULATION_MODULES: fixtures, SLOW_TASK_MS: '3000' } });
+    pipeline = await startTestPipeline({
+      workers: 1,
+      env: { CALCULATION_MODULES: fixtures, SLOW_TASK_MS: '3000' },
+    });
     const runId = await pipeline.requestRun({
       topologySource,
       from: '2023-01-01 00:00',
@@ -65,9 +77,15 @@ describe('worker lifecycle', () => {
 
     const run = await pipeline.waitForRun(runId);
     expect(run.status).toBe('SUCCEEDED');
-    const tasks = await rows(pipeline, sql`SELECT task_status AS status FROM run_process WHERE run_id = ${runId}`);
+    const tasks = await rows(
+      pipeline,
+      sql`SELECT task_status AS status FROM run_process WHERE run_id = ${runId}`,
+    );
     expect(tasks).toEqual([{ status: 'FINISHED' }]);
-    const finished = await rows(pipeline, sql`SELECT COUNT(*) AS n FROM run_events WHERE run_id = ${runId} AND type = 'task.finished'`);
+    const finished = await rows(
+      pipeline,
+      sql`SELECT COUNT(*) AS n FROM run_events WHERE run_id = ${runId} AND type = 'task.finished'`,
+    );
     expect(Number(finished[0]?.n)).toBe(1);
   });
 
@@ -83,7 +101,10 @@ describe('worker lifecycle', () => {
     });
     const run = await pipeline.waitForRun(runId);
     expect(run.status).toBe('SUCCEEDED');
-    const completed = await rows(pipeline, sql`SELECT COUNT(*) AS n FROM run_events WHERE run_id = ${runId} AND type = 'run.completed'`);
+    const completed = await rows(
+      pipeline,
+      sql`SELECT COUNT(*) AS n FROM run_events WHERE run_id = ${runId} AND type = 'run.completed'`,
+    );
     expect(Number(completed[0]?.n)).toBe(1);
     const finished = await rows(
       pipeline,

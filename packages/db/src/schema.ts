@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import type { RunStatus } from '@conveyor/messages';
 import {
   bigint,
   boolean,
@@ -62,7 +63,7 @@ export const runs = mysqlTable(
   'runs',
   {
     id: char('id', { length: 36 }).primaryKey(),
-    status: varchar('status', { length: 20 }).notNull(),
+    status: varchar('status', { length: 20 }).$type<RunStatus>().notNull(),
     statusKey: varchar('status_key', { length: 96 }).notNull(),
     windowStart: varchar('window_start', { length: 16 }),
     windowEnd: varchar('window_end', { length: 16 }),

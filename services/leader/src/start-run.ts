@@ -15,7 +15,10 @@ const logger = createLogger({ service: 'leader', level: config.LOG_LEVEL });
 const broker = await createBroker({ amqpUrl: config.AMQP_URL, namespace: config.CONVEYOR_NAMESPACE, logger });
 const runId = uuidv4();
 const window = previousMonthWindow(new Date());
-const selections = config.START_RUN_SELECTIONS?.split(',').map((s) => s.trim()).filter(Boolean) ?? null;
+const selections =
+  config.START_RUN_SELECTIONS?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean) ?? null;
 await broker.publishEvent(
   createEvent('run.requested', {
     runId,

@@ -49,7 +49,9 @@ export function createProgressPublisher(deps: {
   };
 
   const sendLogged = (runId: string) => {
-    send(runId).catch((error: unknown) => deps.logger.warn({ err: error, runId }, 'progress notification failed'));
+    send(runId).catch((error: unknown) =>
+      deps.logger.warn({ err: error, runId }, 'progress notification failed'),
+    );
   };
 
   return {
@@ -58,7 +60,11 @@ export function createProgressPublisher(deps: {
         if (scheduled.has(runId)) continue;
         const wait = (lastSent.get(runId) ?? 0) + deps.throttleMs - now();
         if (wait <= 0) sendLogged(runId);
-        else scheduled.set(runId, setTimeout(() => sendLogged(runId), wait));
+        else
+          scheduled.set(
+            runId,
+            setTimeout(() => sendLogged(runId), wait),
+          );
       }
     },
     stop(): void {

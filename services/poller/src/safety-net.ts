@@ -7,7 +7,11 @@ import { completeRuns, republishCompletions, type CompletionDeps } from './handl
  * refreshes the list of stalled tasks.
  */
 export function startSafetyNet(
-  deps: CompletionDeps & { intervalMs: number; stallTimeoutMs: number; onStalled: (byRun: Map<string, string[]>) => void },
+  deps: CompletionDeps & {
+    intervalMs: number;
+    stallTimeoutMs: number;
+    onStalled: (byRun: Map<string, string[]>) => void;
+  },
 ) {
   let running: Promise<void> = Promise.resolve();
   const tick = async () => {

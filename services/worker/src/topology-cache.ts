@@ -19,7 +19,11 @@ export function createTopologyCache(load: (id: string) => Promise<unknown>, capa
 }
 
 /** Answers "is this run cancelled?" from the database at most once per `ttlMs` per run. */
-export function createCancellationCheck(read: (runId: string) => Promise<boolean>, ttlMs: number, now = Date.now) {
+export function createCancellationCheck(
+  read: (runId: string) => Promise<boolean>,
+  ttlMs: number,
+  now = Date.now,
+) {
   const cache = new Map<string, { at: number; value: Promise<boolean> }>();
   return (runId: string): Promise<boolean> => {
     const hit = cache.get(runId);

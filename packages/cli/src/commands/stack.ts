@@ -13,7 +13,8 @@ export const stackCommand: Command = {
   run: async (args) => {
     const { values } = parseArgs({ args, options: { workers: { type: 'string', default: '2' } } });
     const workers = Number(values.workers);
-    if (!Number.isInteger(workers) || workers < 0) throw new UsageError(`--workers must be a whole number, got "${values.workers}"`);
+    if (!Number.isInteger(workers) || workers < 0)
+      throw new UsageError(`--workers must be a whole number, got "${values.workers}"`);
 
     const env = { ...process.env };
     const databaseUrl = env.DATABASE_URL ?? DEFAULT_DATABASE_URL;
@@ -22,7 +23,13 @@ export const stackCommand: Command = {
     await migrate(databaseUrl);
 
     const stack = await startStack({ env, workers, onLine: print });
-    print('stack', `ready: ${stack.processes().map((p) => `${p.name} (health :${p.healthPort})`).join(', ')}`);
+    print(
+      'stack',
+      `ready: ${stack
+        .processes()
+        .map((p) => `${p.name} (health :${p.healthPort})`)
+        .join(', ')}`,
+    );
     print('stack', 'press Ctrl-C to stop');
 
     const signal = await new Promise<NodeJS.Signals>((resolve) => {

@@ -48,7 +48,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
   const stop = async () => {
     for (const proc of running) if (proc.child.exitCode === null) proc.child.kill('SIGTERM');
-    const results = await Promise.all(running.map(async (proc) => [proc.name, (await proc.exited).code] as const));
+    const results = await Promise.all(
+      running.map(async (proc) => [proc.name, (await proc.exited).code] as const),
+    );
     return Object.fromEntries(results);
   };
 

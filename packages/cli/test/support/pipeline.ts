@@ -87,11 +87,22 @@ export async function startTestPipeline(options: {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       const run = await getRun(database.db, runId);
-      if (run && ['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(run.status) && run.completionPublished) return run;
+      if (run && ['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(run.status) && run.completionPublished)
+        return run;
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
     throw new Error(`run ${runId} did not finish within ${timeoutMs} ms:\n${logs.slice(-60).join('\n')}`);
   };
 
-  return { database, namespace, env, logs, stack: readyStack, broker: readyBroker, requestRun, waitForRun, close };
+  return {
+    database,
+    namespace,
+    env,
+    logs,
+    stack: readyStack,
+    broker: readyBroker,
+    requestRun,
+    waitForRun,
+    close,
+  };
 }

@@ -11,16 +11,32 @@ const cliMain = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
 
 /** Runs `conveyor` as a child process, as a user would. */
 export async function runCli(args: string[], env: NodeJS.ProcessEnv = process.env) {
-  return promisify(execFile)(process.execPath, ['--import', 'tsx', '--conditions=@conveyor/source', cliMain, ...args], {
-    env,
-    maxBuffer: 64 * 1024 * 1024,
-  });
+  return promisify(execFile)(
+    process.execPath,
+    ['--import', 'tsx', '--conditions=@conveyor/source', cliMain, ...args],
+    {
+      env,
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  );
 }
 
 /** The monolith's CSV for the same arguments: the oracle of a distributed run. */
 export async function monolithCsv(args: { topology: string; from: string; to: string; chunk: string }) {
   const out = join(await mkdtemp(join(tmpdir(), 'conveyor-monolith-')), 'results.csv');
-  await runCli(['monolith', '--topology', args.topology, '--from', args.from, '--to', args.to, '--chunk', args.chunk, '--out', out]);
+  await runCli([
+    'monolith',
+    '--topology',
+    args.topology,
+    '--from',
+    args.from,
+    '--to',
+    args.to,
+    '--chunk',
+    args.chunk,
+    '--out',
+    out,
+  ]);
   return readFile(out, 'utf8');
 }
 

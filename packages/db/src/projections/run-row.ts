@@ -38,7 +38,7 @@ function withStatus(
   event: ConveyorEvent,
   generation: number,
   rank: number,
-  status: string,
+  status: RunRow['status'],
 ): RunRow {
   const key = `${pad(generation)}|${rank}|${event.occurredAt}|${event.id}`;
   if (!greater(row.statusKey || null, key)) return row;

@@ -1,4 +1,5 @@
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
+import type { RunStatus } from '@conveyor/messages';
 import type { Database } from '../database.js';
 import { runEvents, runs } from '../schema.js';
 import type { RunRow } from '../projections/run-row.js';
@@ -25,7 +26,7 @@ export async function getRunStatus(
 /** Newest first; `after` is the id of the last run of the previous page. */
 export async function listRuns(
   db: Database,
-  options: { status?: string[]; after?: string; limit: number },
+  options: { status?: RunStatus[]; after?: string; limit: number },
 ): Promise<Run[]> {
   const conditions = [];
   if (options.status?.length) conditions.push(inArray(runs.status, options.status));

@@ -26,13 +26,22 @@ describe('planRun', () => {
 
   it('fails naming every unknown selection', () => {
     const plan = planRun({ runId, window, chunk: 'none', selections: ['1', 'nope', '99'] }, ['1', '2']);
-    expect(plan).toEqual({ ok: false, reason: expect.stringContaining('unknown selections: nope, 99') as string });
+    expect(plan).toEqual({
+      ok: false,
+      reason: expect.stringContaining('unknown selections: nope, 99') as string,
+    });
   });
 });
 
 describe('previousMonthWindow', () => {
   it('is the previous calendar month, across a year boundary and in a leap year', () => {
-    expect(previousMonthWindow(new Date('2024-01-01T02:00:00Z'))).toEqual({ start: '2023-12-01 00:00', end: '2023-12-31 23:59' });
-    expect(previousMonthWindow(new Date('2024-03-01T00:00:00Z'))).toEqual({ start: '2024-02-01 00:00', end: '2024-02-29 23:59' });
+    expect(previousMonthWindow(new Date('2024-01-01T02:00:00Z'))).toEqual({
+      start: '2023-12-01 00:00',
+      end: '2023-12-31 23:59',
+    });
+    expect(previousMonthWindow(new Date('2024-03-01T00:00:00Z'))).toEqual({
+      start: '2024-02-01 00:00',
+      end: '2024-02-29 23:59',
+    });
   });
 });

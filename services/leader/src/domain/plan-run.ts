@@ -19,7 +19,10 @@ export function planRun(request: PlanRequest, topologySelections: string[]): Pla
   const wanted = request.selections ?? topologySelections;
   const unknown = wanted.filter((selection) => !known.has(selection));
   if (unknown.length > 0) {
-    return { ok: false, reason: `unknown selections: ${unknown.join(', ')} (the topology has ${topologySelections.length})` };
+    return {
+      ok: false,
+      reason: `unknown selections: ${unknown.join(', ')} (the topology has ${topologySelections.length})`,
+    };
   }
   if (wanted.length === 0) return { ok: false, reason: 'the run has no selections to compute' };
   const pieces = planTasks({
@@ -45,5 +48,8 @@ export function previousMonthWindow(now: Date): { start: string; end: string } {
   const startMonth = month === 0 ? 12 : month;
   const lastDay = new Date(Date.UTC(startYear, startMonth, 0)).getUTCDate();
   const mm = String(startMonth).padStart(2, '0');
-  return { start: `${startYear}-${mm}-01 00:00`, end: `${startYear}-${mm}-${String(lastDay).padStart(2, '0')} 23:59` };
+  return {
+    start: `${startYear}-${mm}-01 00:00`,
+    end: `${startYear}-${mm}-${String(lastDay).padStart(2, '0')} 23:59`,
+  };
 }

@@ -1,4 +1,10 @@
-import { createEvent, eventIdFor, type ConveyorEvent, type QueuedTask, type TaskMessage } from '@conveyor/messages';
+import {
+  createEvent,
+  eventIdFor,
+  type ConveyorEvent,
+  type QueuedTask,
+  type TaskMessage,
+} from '@conveyor/messages';
 
 export type PlanPublisher = {
   publishEvents: (events: ConveyorEvent[]) => Promise<void>;

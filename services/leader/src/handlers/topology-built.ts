@@ -4,10 +4,18 @@ import type { Logger } from '@conveyor/runtime';
 import { planRun } from '../domain/plan-run.js';
 import { publishPlan, type PlanPublisher } from './publish-plan.js';
 
-export type TopologyBuiltDeps = PlanPublisher & { db: Database; logger: Logger; batchSize: number; now: () => Date };
+export type TopologyBuiltDeps = PlanPublisher & {
+  db: Database;
+  logger: Logger;
+  batchSize: number;
+  now: () => Date;
+};
 
 /** Plans generation 0 of a run once its topology is built, or fails the run when the plan is impossible. */
-export async function handleTopologyBuilt(event: EventOf<'topology.built'>, deps: TopologyBuiltDeps): Promise<void> {
+export async function handleTopologyBuilt(
+  event: EventOf<'topology.built'>,
+  deps: TopologyBuiltDeps,
+): Promise<void> {
   const { runId } = event;
   if (await hasEvent(deps.db, eventIdFor(runId, 'run.planned', 0))) {
     deps.logger.info({ runId }, 'run already planned; ignoring a repeated topology.built');
@@ -32,7 +40,13 @@ export async function handleTopologyBuilt(event: EventOf<'topology.built'>, deps
     return;
   }
   await publishPlan(
-    { runId, topologyId: event.data.topologyId, calculation: request.calculation, generation: 0, tasks: plan.tasks },
+    {
+      runId,
+      topologyId: event.data.topologyId,
+      calculation: request.calculation,
+      generation: 0,
+      tasks: plan.tasks,
+    },
     deps,
   );
   deps.logger.info({ runId, tasks: plan.tasks.length }, 'run planned');

@@ -48,7 +48,10 @@ export async function completeRuns(runIds: string[] | undefined, deps: Completio
   await deps.publishEvents(claimed.map(completedEvent));
   for (const completion of claimed) {
     await markCompletionPublished(deps.db, completion.runId, completion.generation);
-    deps.logger.info({ runId: completion.runId, status: completion.status, counts: completion.counts }, 'run completed');
+    deps.logger.info(
+      { runId: completion.runId, status: completion.status, counts: completion.counts },
+      'run completed',
+    );
     deps.onCompleted(completion);
   }
 }

@@ -16,7 +16,10 @@ export type RunRequestedDeps = {
  * or `topology.failed` with a reason a user can act on. Event ids are derived from the run, so a
  * redelivered request publishes the same events and the event store keeps one of each.
  */
-export async function handleRunRequested(event: EventOf<'run.requested'>, deps: RunRequestedDeps): Promise<void> {
+export async function handleRunRequested(
+  event: EventOf<'run.requested'>,
+  deps: RunRequestedDeps,
+): Promise<void> {
   const { runId } = event;
   const started = performance.now();
   const fail = (reason: string) =>
@@ -37,7 +40,8 @@ export async function handleRunRequested(event: EventOf<'run.requested'>, deps: 
     return fail(`cannot load topology ${event.data.topologySource}: ${(error as Error).message}`);
   }
   const built = buildTopology(json);
-  if (!built.ok) return fail(`invalid topology ${event.data.topologySource}:\n${formatProblems(built.problems)}`);
+  if (!built.ok)
+    return fail(`invalid topology ${event.data.topologySource}:\n${formatProblems(built.problems)}`);
 
   const hash = contentHash(json);
   const selections = selectionsOf(built.topology);

@@ -1,4 +1,10 @@
-import { buildTopology, calculateTask, compileSelection, formatProblems, parseTopology } from '@conveyor/grid';
+import {
+  buildTopology,
+  calculateTask,
+  compileSelection,
+  formatProblems,
+  parseTopology,
+} from '@conveyor/grid';
 import { PermanentError } from '@conveyor/messages';
 import type { Calculation } from './calculation.js';
 
@@ -18,7 +24,8 @@ export function createGridLoad(): Calculation {
       result = buildTopology(parseTopology(json));
       built.set(json, result);
     }
-    if (!result.ok) throw new PermanentError(`stored topology is invalid: ${formatProblems(result.problems)}`);
+    if (!result.ok)
+      throw new PermanentError(`stored topology is invalid: ${formatProblems(result.problems)}`);
     let bySelection = compiled.get(json);
     if (!bySelection) {
       bySelection = new Map();

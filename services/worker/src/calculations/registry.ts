@@ -13,10 +13,15 @@ export async function loadCalculations(modules: string | undefined): Promise<Map
     ['grid-load', createGridLoad()],
     ['noop', noop],
   ]);
-  for (const path of (modules ?? '').split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const path of (modules ?? '')
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const loaded = (await import(pathToFileURL(resolve(path)).href)) as { calculations?: Calculation[] };
     if (!Array.isArray(loaded.calculations)) {
-      throw new Error(`CALCULATION_MODULES: ${path} does not export "calculations" (an array of calculations)`);
+      throw new Error(
+        `CALCULATION_MODULES: ${path} does not export "calculations" (an array of calculations)`,
+      );
     }
     for (const calculation of loaded.calculations) registry.set(calculation.name, calculation);
   }

@@ -37,7 +37,9 @@ export async function handleTask(task: TaskMessage, context: TaskContext, deps: 
   const event = { runId: task.run_id, taskId: task.task_id, producer: 'worker' };
   const generation = task.generation;
   if (await deps.isRunCancelled(task.run_id)) {
-    await deps.publishEvent(createEvent('task.cancelled', { ...event, data: { workerId: deps.workerId, generation } }));
+    await deps.publishEvent(
+      createEvent('task.cancelled', { ...event, data: { workerId: deps.workerId, generation } }),
+    );
     return;
   }
   const calculation = deps.calculations.get(task.calculation);
@@ -47,7 +49,12 @@ export async function handleTask(task: TaskMessage, context: TaskContext, deps: 
   await deps.publishEvent(
     createEvent('task.started', {
       ...event,
-      data: { attempt: context.attempt, workerId: deps.workerId, startedAt: startedAt.toISOString(), generation },
+      data: {
+        attempt: context.attempt,
+        workerId: deps.workerId,
+        startedAt: startedAt.toISOString(),
+        generation,
+      },
       now: startedAt,
     }),
   );
@@ -85,7 +92,9 @@ export async function handleTask(task: TaskMessage, context: TaskContext, deps: 
 
   const seconds = (deps.now().getTime() - startedAt.getTime()) / 1000;
   if (!output) {
-    await deps.publishEvent(createEvent('task.cancelled', { ...event, data: { workerId: deps.workerId, generation } }));
+    await deps.publishEvent(
+      createEvent('task.cancelled', { ...event, data: { workerId: deps.workerId, generation } }),
+    );
     deps.onTaskDone(task.calculation, 'cancelled', seconds);
     return;
   }
@@ -119,7 +128,10 @@ export async function reportTaskFailure(
   deps: Pick<TaskDeps, 'publishEvent' | 'workerId' | 'logger'>,
 ): Promise<void> {
   const message = error instanceof Error ? error.message : String(error);
-  deps.logger.warn({ runId: task.run_id, taskId: task.task_id, ...decision, error: message }, 'task attempt failed');
+  deps.logger.warn(
+    { runId: task.run_id, taskId: task.task_id, ...decision, error: message },
+    'task attempt failed',
+  );
   await deps.publishEvent(
     createEvent('task.failed', {
       runId: task.run_id,
