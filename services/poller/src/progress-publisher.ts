@@ -40,7 +40,7 @@ export function createProgressPublisher(deps: {
           etaSeconds: etaSeconds(withTotal, tasksPerSecond),
           stalledTaskIds: deps.stalledTaskIds(runId),
         },
-      }) as ConveyorNotification,
+      }),
     );
     if (['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(run.status)) {
       rates.forget(runId);
@@ -55,7 +55,7 @@ export function createProgressPublisher(deps: {
   };
 
   return {
-    markChanged(runIds: string[]): void {
+    markChanged: (runIds: string[]): void => {
       for (const runId of runIds) {
         if (scheduled.has(runId)) continue;
         const wait = (lastSent.get(runId) ?? 0) + deps.throttleMs - now();
@@ -67,7 +67,7 @@ export function createProgressPublisher(deps: {
           );
       }
     },
-    stop(): void {
+    stop: (): void => {
       for (const timer of scheduled.values()) clearTimeout(timer);
       scheduled.clear();
     },
