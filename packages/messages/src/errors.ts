@@ -18,6 +18,19 @@ export function classifyError(error: unknown): ErrorKindName {
   return 'transient';
 }
 
+/**
+ * A short message for events and dead-letter headers: the innermost cause's message (a database
+ * driver's, not the wrapping query text with its parameters), at most 500 characters.
+ */
 export function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  let inner = error;
+  while (
+    inner instanceof Error &&
+    inner.cause instanceof Error &&
+    !(inner instanceof PermanentError || inner instanceof TransientError)
+  ) {
+    inner = inner.cause;
+  }
+  const message = inner instanceof Error ? inner.message : String(inner);
+  return message.length > 500 ? `${message.slice(0, 497)}...` : message;
 }

@@ -1,6 +1,7 @@
 import type { ResultRow } from '@conveyor/db';
 import {
   PermanentError,
+  errorMessage,
   createEvent,
   createNotification,
   type ConveyorEvent,
@@ -127,7 +128,7 @@ export async function reportTaskFailure(
   decision: { attempt: number; kind: ErrorKind; final: boolean },
   deps: Pick<TaskDeps, 'publishEvent' | 'workerId' | 'logger'>,
 ): Promise<void> {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   deps.logger.warn(
     { runId: task.run_id, taskId: task.task_id, ...decision, error: message },
     'task attempt failed',
