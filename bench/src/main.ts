@@ -41,7 +41,7 @@ async function conveyorRuns(
   const conveyor = await startConveyor({
     ...env,
     workers,
-    env: { WORKER_CONCURRENCY: scenario === 'noop' ? '50' : '1' },
+    env: { WORKER_CONCURRENCY: scenario === 'noop' ? '50' : '2' },
   });
   try {
     for (let i = 0; i < repeats; i++) {

@@ -1,4 +1,5 @@
 // Every `conveyor` command. A command is `{ summary, run(args) => exit code }` in its own file.
+import { demoCommand } from './commands/demo.js';
 import { migrateCommand } from './commands/migrate.js';
 import { projectionsRebuildCommand } from './commands/projections-rebuild.js';
 import { monolithCommand } from './commands/monolith.js';
@@ -12,6 +13,7 @@ export const commands: Record<string, Command> = {
   migrate: migrateCommand,
   'projections rebuild': projectionsRebuildCommand,
   stack: stackCommand,
+  demo: demoCommand,
   monolith: monolithCommand,
   'topology validate': topologyValidateCommand,
   'topology generate': topologyGenerateCommand,

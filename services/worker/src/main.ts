@@ -36,7 +36,7 @@ const metrics = createWorkerMetrics(registry);
 const deps: TaskDeps = {
   workerId,
   calculations,
-  publishEvent: createEventBatcher(broker.publishEvents, { maxBatch: 100, maxDelayMs: 5 }),
+  publishEvent: createEventBatcher(broker.publishEvents, { maxBatch: 100, maxDelayMs: 1 }),
   publishNotification: broker.publishNotification,
   isRunCancelled: createCancellationCheck(
     async (runId) => (await getRunStatus(database.db, runId))?.cancelRequested ?? false,

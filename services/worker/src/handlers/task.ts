@@ -47,6 +47,7 @@ export async function handleTask(task: TaskMessage, context: TaskContext, deps: 
   if (!calculation) throw new PermanentError(`unknown calculation "${task.calculation}"`);
 
   const startedAt = deps.now();
+  const clock = performance.now();
   await deps.publishEvent(
     createEvent('task.started', {
       ...event,
@@ -77,6 +78,7 @@ export async function handleTask(task: TaskMessage, context: TaskContext, deps: 
     );
   }, deps.heartbeatMs);
 
+  const publishedMs = performance.now() - clock;
   let output;
   try {
     output = await calculation.run(task, {
@@ -99,9 +101,11 @@ export async function handleTask(task: TaskMessage, context: TaskContext, deps: 
     deps.onTaskDone(task.calculation, 'cancelled', seconds);
     return;
   }
+  const computedMs = performance.now() - clock;
   if (output.rows.length > 0 || context.attempt > 1 || context.redelivered) {
     await deps.writeResults({ runId: task.run_id, taskId: task.task_id, rows: output.rows });
   }
+  const writtenMs = performance.now() - clock;
   const finishedAt = deps.now();
   await deps.publishEvent(
     createEvent('task.finished', {
@@ -119,6 +123,17 @@ export async function handleTask(task: TaskMessage, context: TaskContext, deps: 
     }),
   );
   deps.onTaskDone(task.calculation, 'finished', seconds);
+  // Where a task's time goes (ms since it was taken), for tuning.
+  deps.logger.debug(
+    {
+      taskId: task.task_id,
+      startedMs: publishedMs,
+      computedMs,
+      writtenMs,
+      doneMs: performance.now() - clock,
+    },
+    'task finished',
+  );
 }
 
 /** Publishes `task.failed` for the subscription's decision about a failed attempt. */
