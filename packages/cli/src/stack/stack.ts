@@ -25,7 +25,8 @@ export type Stack = {
   stop: () => Promise<Record<string, number | null>>;
 };
 
-export const ALL_SERVICES: ServiceName[] = ['topology', 'leader', 'poller', 'gateway'];
+// The gateway joins this list when it exists (issue 5).
+export const ALL_SERVICES: ServiceName[] = ['topology', 'leader', 'poller'];
 
 /** Starts every service as a local process and waits until each answers `/readyz`. */
 export async function startStack(options: StackOptions): Promise<Stack> {

@@ -20,7 +20,12 @@ export type TaskDeps = {
   /** Whether the task's run was cancelled (cached briefly). */
   isRunCancelled: (runId: string) => Promise<boolean>;
   loadTopology: (topologyId: string) => Promise<unknown>;
-  writeResults: (result: { runId: string; taskId: string; rows: ResultRow[] }) => Promise<void>;
+  writeResults: (result: {
+    runId: string;
+    taskId: string;
+    rows: ResultRow[];
+    replace: boolean;
+  }) => Promise<void>;
   heartbeatMs: number;
   logger: Logger;
   now: () => Date;
@@ -102,8 +107,10 @@ export async function handleTask(task: TaskMessage, context: TaskContext, deps: 
     return;
   }
   const computedMs = performance.now() - clock;
-  if (output.rows.length > 0 || context.attempt > 1 || context.redelivered) {
-    await deps.writeResults({ runId: task.run_id, taskId: task.task_id, rows: output.rows });
+  // A first, never-redelivered attempt cannot have rows from an earlier one to replace.
+  const replace = context.attempt > 1 || context.redelivered;
+  if (output.rows.length > 0 || replace) {
+    await deps.writeResults({ runId: task.run_id, taskId: task.task_id, rows: output.rows, replace });
   }
   const writtenMs = performance.now() - clock;
   const finishedAt = deps.now();
