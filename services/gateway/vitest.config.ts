@@ -1,3 +1,6 @@
+import { mergeConfig } from 'vitest/config';
 import shared from '../../vitest.shared.js';
 
-export default shared;
+// graphql 16 ships both index.mjs ("module") and index.js ("main"); Pothos and yoga load the CommonJS
+// one, so tests must too, or two copies of graphql meet ("from another module or realm").
+export default mergeConfig(shared, { resolve: { alias: { graphql: 'graphql/index.js' } } });

@@ -61,7 +61,7 @@ export const demoCommand: Command = {
     }
     say(`migrating ${redactUrl(databaseUrl)}`);
     await migrate(databaseUrl);
-    say('starting topology, leader, poller and 2 workers…');
+    say('starting topology, leader, poller, gateway and 2 workers…');
     const print = createLinePrinter(process.stderr);
     const namespace = process.env.CONVEYOR_NAMESPACE || 'conveyor';
     const stack = await startStack({
@@ -135,6 +135,9 @@ export const demoCommand: Command = {
       );
       say(`  max utilization:   ${results.maxUtilization?.toFixed(3) ?? '—'}`);
       say(`  results CSV:       ${csvPath}`);
+      say(
+        `  GraphQL:           http://127.0.0.1:${process.env.GATEWAY_PORT || 4000}/graphql (while a stack runs: pnpm stack)`,
+      );
       return run.status === 'SUCCEEDED' ? 0 : 1;
     } finally {
       await broker.close();

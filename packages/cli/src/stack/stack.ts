@@ -25,8 +25,7 @@ export type Stack = {
   stop: () => Promise<Record<string, number | null>>;
 };
 
-// The gateway joins this list when it exists (issue 5).
-export const ALL_SERVICES: ServiceName[] = ['topology', 'leader', 'poller'];
+export const ALL_SERVICES: ServiceName[] = ['topology', 'leader', 'poller', 'gateway'];
 
 /** Starts every service as a local process and waits until each answers `/readyz`. */
 export async function startStack(options: StackOptions): Promise<Stack> {

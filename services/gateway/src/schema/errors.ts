@@ -1,0 +1,44 @@
+import { builder } from './builder.js';
+
+/** A typed error a client can act on: what is wrong, and with which input field. */
+export type UserError = { __typename: string; message: string; field: string | null };
+
+export const UserErrorInterface = builder.interfaceRef<UserError>('UserError').implement({
+  fields: (t) => ({
+    message: t.exposeString('message'),
+    field: t.exposeString('field', { nullable: true }),
+  }),
+});
+
+/** Declares an error type; `make` builds a value of it. */
+export function errorType(name: string, description: string) {
+  const ref = builder.objectRef<UserError>(name).implement({
+    description,
+    interfaces: [UserErrorInterface],
+    isTypeOf: (v) => (v as { __typename?: string }).__typename === name,
+  });
+  return {
+    ref,
+    make: (message: string, field: string | null = null): UserError => ({ __typename: name, message, field }),
+  };
+}
+
+export const MalformedDateError = errorType(
+  'MalformedDateError',
+  'A date is not "YYYY-MM-DD HH:mm" (UTC), or not a real date.',
+);
+export const InvalidWindowError = errorType('InvalidWindowError', 'The window ends before it starts.');
+export const InvalidSourceError = errorType(
+  'InvalidSourceError',
+  'The topology source is neither file:PATH nor synthetic:substations=N&nodes=M&seed=S.',
+);
+export const InvalidSelectionsError = errorType(
+  'InvalidSelectionsError',
+  'The selections list is empty or has blank or repeated ids.',
+);
+export const RunNotFoundError = errorType('RunNotFoundError', 'No run has this id.');
+export const RunAlreadyFinishedError = errorType(
+  'RunAlreadyFinishedError',
+  'The run is already SUCCEEDED, FAILED or CANCELLED.',
+);
+export const NothingToRetryError = errorType('NothingToRetryError', 'The run has no failed task.');
