@@ -3,6 +3,15 @@ import { demoCommand } from './commands/demo.js';
 import { migrateCommand } from './commands/migrate.js';
 import { projectionsRebuildCommand } from './commands/projections-rebuild.js';
 import { monolithCommand } from './commands/monolith.js';
+import {
+  runCancelCommand,
+  runExportCommand,
+  runFollowCommand,
+  runListCommand,
+  runRetryCommand,
+  runShowCommand,
+  runStartCommand,
+} from './commands/run-commands.js';
 import { stackCommand } from './commands/stack.js';
 import { topologyGenerateCommand } from './commands/topology-generate.js';
 import { topologyValidateCommand } from './commands/topology-validate.js';
@@ -15,6 +24,13 @@ export const commands: Record<string, Command> = {
   stack: stackCommand,
   demo: demoCommand,
   monolith: monolithCommand,
+  'run start': runStartCommand,
+  'run follow': runFollowCommand,
+  'run list': runListCommand,
+  'run show': runShowCommand,
+  'run cancel': runCancelCommand,
+  'run retry': runRetryCommand,
+  'run export': runExportCommand,
   'topology validate': topologyValidateCommand,
   'topology generate': topologyGenerateCommand,
 };
