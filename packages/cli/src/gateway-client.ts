@@ -44,7 +44,7 @@ export function createGatewayClient(options: { url: string; token?: string }) {
     });
     if (!response.ok || !response.body)
       throw new GatewayError(`subscription refused: HTTP ${response.status}`);
-    const reader = response.body.getReader();
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
     const decoder = new TextDecoder();
     let buffer = '';
     try {
