@@ -1,30 +1,24 @@
 import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { once } from 'node:events';
 import { resolve } from 'node:path';
-import { v4 as uuidv4 } from 'uuid';
-import {
-  countTasksByStatus,
-  createDatabase,
-  getRun,
-  migrate,
-  streamTaskResults,
-  summarizeResults,
-} from '@conveyor/db';
-import { RESULT_CSV_HEADER, formatResultRow } from '@conveyor/grid';
-import { createBroker, createEvent } from '@conveyor/messages';
-import { createLogger, redactUrl } from '@conveyor/runtime';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { migrate } from '@conveyor/db';
+import { redactUrl } from '@conveyor/runtime';
 import { isListening } from '@conveyor/runtime/testing';
 import { amqpUrlFromEnv, databaseUrlFromEnv } from '../environment.js';
-import { createProgress } from '../progress.js';
+import { createGatewayClient } from '../gateway-client.js';
 import type { Command } from '../registry.js';
 import { createLinePrinter } from '../stack/line-printer.js';
+import { freePort } from '../stack/processes.js';
 import { startStack } from '../stack/stack.js';
+import { followRun } from './run-commands.js';
 
 const REQUEST = {
   topologySource: 'synthetic:substations=24&nodes=400&seed=7',
-  window: { start: '2023-01-01 00:00', end: '2023-03-31 23:59' },
-  chunk: 'month' as const,
+  from: '2023-01-01 00:00',
+  to: '2023-03-31 23:59',
+  chunk: 'MONTH',
 };
 
 /** Fails early, saying how to start what is missing. */
@@ -61,87 +55,64 @@ export const demoCommand: Command = {
     }
     say(`migrating ${redactUrl(databaseUrl)}`);
     await migrate(databaseUrl);
+    const wanted = Number(process.env.GATEWAY_PORT || 4000);
+    const port = (await isListening('127.0.0.1', wanted)) ? await freePort() : wanted;
+    const gatewayUrl = `http://127.0.0.1:${port}`;
     say('starting topology, leader, poller, gateway and 2 workers…');
-    const print = createLinePrinter(process.stderr);
-    const namespace = process.env.CONVEYOR_NAMESPACE || 'conveyor';
     const stack = await startStack({
       env: {
         ...process.env,
         DATABASE_URL: databaseUrl,
         AMQP_URL: amqpUrl,
-        CONVEYOR_NAMESPACE: namespace,
+        GATEWAY_PORT: String(port),
         LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
       },
       workers: 2,
-      onLine: print,
-    });
-    const database = createDatabase(databaseUrl);
-    const broker = await createBroker({
-      amqpUrl,
-      namespace,
-      logger: createLogger({ service: 'demo', level: 'warn' }),
+      onLine: createLinePrinter(process.stderr),
     });
     try {
-      const runId = uuidv4();
-      say(
-        `requesting run ${runId}: ${REQUEST.topologySource}, ${REQUEST.window.start} → ${REQUEST.window.end}, chunk ${REQUEST.chunk}`,
+      const gateway = createGatewayClient({ url: gatewayUrl, token: process.env.GATEWAY_TOKEN || undefined });
+      say(`dashboard and GraphQL: ${gatewayUrl}/ and ${gatewayUrl}/graphql`);
+      const { startRun } = await gateway.request<{ startRun: { run?: { id: string }; message?: string } }>(
+        'mutation($input: StartRunInput!) { startRun(input: $input) { ... on StartRunSuccess { run { id } } ... on UserError { message } } }',
+        { input: REQUEST },
       );
-      await broker.publishEvent(
-        createEvent('run.requested', {
-          runId,
-          producer: 'cli',
-          data: { ...REQUEST, selections: null, calculation: 'grid-load', requestedBy: 'demo' },
-        }),
+      if (!startRun.run) throw new Error(`the gateway refused the demo run: ${startRun.message}`);
+      const runId = startRun.run.id;
+      say(`run ${runId}: ${REQUEST.topologySource}, ${REQUEST.from} → ${REQUEST.to}, monthly chunks`);
+      const status = await followRun(gateway, runId);
+
+      const { run } = await gateway.request<{
+        run: {
+          durationMs: number | null;
+          reason: string | null;
+          counts: Record<string, number>;
+          resultSummary: { rows: number; overloadedCables: number; maxUtilization: number | null };
+        };
+      }>(
+        'query($id: ID!) { run(id: $id) { durationMs reason counts { total finished failed cancelled } resultSummary { rows overloadedCables maxUtilization } } }',
+        { id: runId },
       );
-
-      let progress: ReturnType<typeof createProgress> | undefined;
-      let run = await getRun(database.db, runId);
-      while (!(run?.completionPublished && ['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(run.status))) {
-        await new Promise((r) => setTimeout(r, 250));
-        run = await getRun(database.db, runId);
-        const counts = await countTasksByStatus(database.db, runId);
-        if (run?.taskCount) {
-          progress ??= createProgress('run', run.taskCount);
-          progress.update(counts.finished + counts.failed + counts.cancelled);
-        }
-      }
-      progress?.stop();
-
-      const counts = await countTasksByStatus(database.db, runId);
-      const results = await summarizeResults(database.db, runId);
       await mkdir('out', { recursive: true });
       const csvPath = resolve('out', `demo-${runId}.csv`);
-      const csv = createWriteStream(csvPath);
-      csv.write(`${RESULT_CSV_HEADER}\n`);
-      for await (const row of streamTaskResults(database.db, runId)) {
-        if (!csv.write(`${formatResultRow(row)}\n`)) await once(csv, 'drain');
-      }
-      csv.end();
-      await once(csv, 'finish');
-      const seconds =
-        run.requestedAt && run.completedAt
-          ? (Date.parse(`${run.completedAt.replace(' ', 'T')}Z`) -
-              Date.parse(`${run.requestedAt.replace(' ', 'T')}Z`)) /
-            1000
-          : NaN;
+      const response = await fetch(`${gatewayUrl}/runs/${runId}/results.csv`);
+      if (!response.ok || !response.body) throw new Error(`export failed: HTTP ${response.status}`);
+      await pipeline(Readable.fromWeb(response.body as never), createWriteStream(csvPath));
+
       say('');
-      say(`run ${runId}: ${run.status}${run.reason ? ` (${run.reason})` : ''}`);
+      say(`run ${runId}: ${status}${run.reason ? ` (${run.reason})` : ''}`);
       say(
-        `  tasks:             ${counts.finished} finished, ${counts.failed} failed, ${counts.cancelled} cancelled of ${counts.total}`,
+        `  tasks:             ${run.counts.finished} finished, ${run.counts.failed} failed, ${run.counts.cancelled} cancelled of ${run.counts.total}`,
       );
-      say(`  duration:          ${seconds.toFixed(1)} s`);
+      say(`  duration:          ${((run.durationMs ?? NaN) / 1000).toFixed(1)} s`);
       say(
-        `  cables:            ${results.rows} results, ${results.overloadedCables} distinct cables overloaded`,
+        `  results:           ${run.resultSummary.rows} cable rows, ${run.resultSummary.overloadedCables} distinct cables overloaded`,
       );
-      say(`  max utilization:   ${results.maxUtilization?.toFixed(3) ?? '—'}`);
+      say(`  max utilization:   ${run.resultSummary.maxUtilization?.toFixed(3) ?? '—'}`);
       say(`  results CSV:       ${csvPath}`);
-      say(
-        `  GraphQL:           http://127.0.0.1:${process.env.GATEWAY_PORT || 4000}/graphql (while a stack runs: pnpm stack)`,
-      );
-      return run.status === 'SUCCEEDED' ? 0 : 1;
+      say(`  dashboard:         ${gatewayUrl}/ (while a stack runs: pnpm stack)`);
+      return status === 'SUCCEEDED' ? 0 : 1;
     } finally {
-      await broker.close();
-      await database.close();
       say('stopping the stack…');
       await stack.stop();
     }

@@ -16,6 +16,8 @@ export type RunProgress = TaskCounts & {
 const TERMINAL = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED']);
 /** A subscriber re-reads the database after this long without a message (ms): a missed message never strands it. */
 const RECHECK_MS = 5000;
+/** How long a subscriber waits for a just-requested run to be recorded (ms). */
+const NEW_RUN_WAIT_MS = 10_000;
 
 async function readProgress(db: Database, runId: string): Promise<RunProgress | undefined> {
   const run = await getRun(db, runId);
@@ -64,6 +66,11 @@ export function createLiveFeed(db: Database) {
       const channel = open(runId);
       try {
         let state = await readProgress(db, runId);
+        // A run requested a moment ago may not be recorded yet: give the poller a few seconds.
+        for (let waited = 0; !state && waited < NEW_RUN_WAIT_MS; waited += 200) {
+          await channel.next(200);
+          state = await readProgress(db, runId);
+        }
         if (!state) throw new GraphQLError(`no run ${runId}`, { extensions: { code: 'NOT_FOUND' } });
         yield state;
         while (!TERMINAL.has(state.status)) {
