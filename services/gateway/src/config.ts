@@ -13,7 +13,7 @@ export const GatewayConfig = z.object({
   /** Deepest query accepted. */
   GATEWAY_MAX_DEPTH: positiveInt.default(10),
   /** Largest query cost accepted (graphql-armor's cost limit). */
-  GATEWAY_MAX_COST: positiveInt.default(5000),
+  GATEWAY_MAX_COST: positiveInt.default(20_000),
 });
 export type GatewayConfig = z.infer<typeof GatewayConfig>;
 

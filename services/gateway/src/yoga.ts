@@ -5,6 +5,7 @@ import type { Database } from '@conveyor/db';
 import type { ConveyorEvent } from '@conveyor/messages';
 import type { Context } from './context.js';
 import type { LiveFeed } from './live/feed.js';
+import { dashboardResponse } from './http/dashboard.js';
 import { resultsCsvResponse } from './http/results-csv.js';
 import { schema } from './schema/index.js';
 
@@ -29,15 +30,16 @@ export function checkBearer(header: string | null, token: string | undefined): b
 
 /** The GraphQL server, apart from the code that listens (tests call `yoga.fetch`). */
 export function createGateway(options: GatewayOptions) {
-  const csv: Plugin = {
+  // The dashboard and the results CSV, beside GraphQL on the same port.
+  const pages: Plugin = {
     async onRequest(payload) {
       const { url, request, fetchAPI } = payload;
       if (request.method !== 'GET') return;
-      const response = await resultsCsvResponse(
-        options.db,
-        url.pathname,
-        (body, init) => new fetchAPI.Response(body, init),
-      );
+      const respond = (body: string | ReadableStream<Uint8Array>, init: ResponseInit) =>
+        new fetchAPI.Response(body, init);
+      const page = await dashboardResponse(url.pathname, respond);
+      if (page) return payload.endResponse(page);
+      const response = await resultsCsvResponse(options.db, url.pathname, respond);
       if (response) payload.endResponse(response);
     },
   };
@@ -58,7 +60,7 @@ export function createGateway(options: GatewayOptions) {
         maxDirectives: { n: 20 },
         maxTokens: { n: 2000 },
       }),
-      csv,
+      pages,
     ],
     context: ({ request }) => ({
       db: options.db,

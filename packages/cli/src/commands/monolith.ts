@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import {
   CHUNKS,
   MonolithInputError,
-  formatResultsCsv,
+  writeResultsCsv,
   loadTopologySource,
   parseWindow,
   runMonolith,
@@ -83,7 +83,7 @@ export const monolithCommand: Command = {
     } finally {
       progress?.stop();
     }
-    await writeFile(values.out, formatResultsCsv(result.rows));
+    await writeFile(values.out, writeResultsCsv(result.rows));
     const elapsed = (performance.now() - started) / 1000;
     const s = result.summary;
     process.stdout.write(
