@@ -20,9 +20,14 @@ function valid(): TopologyJson {
   };
 }
 
+/** The problems of an invalid topology; each one's message must name every id it lists. */
 function problemsOf(json: TopologyJson) {
   const result = buildTopology(json);
   if (result.ok) throw new Error('expected the topology to be invalid');
+  for (const problem of result.problems) {
+    expect(problem.ids.length).toBeGreaterThan(0);
+    for (const id of problem.ids) expect(problem.message).toContain(id);
+  }
   return result.problems;
 }
 
@@ -104,16 +109,33 @@ describe('buildTopology', () => {
     expect(problemsOf(json)).toContainEqual(expect.objectContaining({ rule: 'no-cycles', ids: ['ca4'] }));
   });
 
+  it('rejects a loop on an island no substation reaches, and a cable from a node to itself', () => {
+    const json = valid();
+    json.nodes.push(node('i1'), node('i2'));
+    json.cables.push(cable('ci1', 'i1', 'i2'), cable('ci2', 'i2', 'i1'), cable('cself', 'a2', 'a2'));
+    const problems = problemsOf(json);
+    expect(problems).toContainEqual(expect.objectContaining({ rule: 'no-cycles', ids: ['ci2', 'cself'] }));
+    expect(problems).toContainEqual(expect.objectContaining({ rule: 'reachable', ids: ['i1', 'i2'] }));
+  });
+
   it('reports every failing rule at once', () => {
     const json = valid();
     json.nodes[0]!.profile = 'x';
     json.cables[2]!.capacityKw = 0;
-    json.nodes.push(node('lost'));
-    expect(
-      problemsOf(json)
-        .map((p) => p.rule)
-        .sort(),
-    ).toEqual(['known-profile', 'positive-capacity', 'reachable']);
+    json.nodes.push(node('lost'), node('A'));
+    json.cables.push(cable('c-ghost', 'b1', 'ghost'), cable('c-loop', 'a2', 'A'));
+    json.nodes[2]!.pvKwp = -1;
+    const problems = problemsOf(json);
+    expect(problems.map((p) => p.rule).sort()).toEqual([
+      'cable-ends',
+      'known-profile',
+      'no-cycles',
+      'non-negative-load',
+      'positive-capacity',
+      'reachable',
+      'unique-ids',
+    ]);
+    expect(formatProblems(problems).split('\n')).toHaveLength(problems.length);
   });
 });
 

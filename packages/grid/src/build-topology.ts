@@ -89,7 +89,7 @@ type Edge = { cable: CableJson; other: string };
 
 /**
  * Walks each substation's network breadth-first over valid cables, orienting every cable away from
- * the substation. Reports nodes reached from no substation or from several, and cables closing a loop.
+ * the substation. Reports nodes reached from no substation or from several.
  */
 function orient(json: TopologyJson): { substations: BuiltSubstation[]; problems: TopologyProblem[] } {
   const nodeById = new Map(json.nodes.map((n) => [n.id, n]));
@@ -101,8 +101,14 @@ function orient(json: TopologyJson): { substations: BuiltSubstation[]; problems:
       !(nodeById.has(cable.to) || substationIds.has(cable.to))
     )
       continue;
-    adjacency.set(cable.from, [...(adjacency.get(cable.from) ?? []), { cable, other: cable.to }]);
-    adjacency.set(cable.to, [...(adjacency.get(cable.to) ?? []), { cable, other: cable.from }]);
+    for (const [end, other] of [
+      [cable.from, cable.to],
+      [cable.to, cable.from],
+    ] as const) {
+      const edges = adjacency.get(end);
+      if (edges) edges.push({ cable, other });
+      else adjacency.set(end, [{ cable, other }]);
+    }
   }
   // Walk cables in id order, so that the result does not depend on the order of the input file.
   for (const edges of adjacency.values())
@@ -110,7 +116,6 @@ function orient(json: TopologyJson): { substations: BuiltSubstation[]; problems:
 
   const owner = new Map<string, string>(); // node id → the substation that reached it first
   const shared = new Set<string>();
-  const cycleCables = new Set<string>();
   const substations: BuiltSubstation[] = [];
   for (const substation of json.substations) {
     const nodes: BuiltNode[] = [];
@@ -122,10 +127,7 @@ function orient(json: TopologyJson): { substations: BuiltSubstation[]; problems:
       for (const { cable, other } of adjacency.get(here.id) ?? []) {
         if (usedCables.has(cable.id)) continue;
         usedCables.add(cable.id);
-        if (visited.has(other)) {
-          cycleCables.add(cable.id);
-          continue;
-        }
+        if (visited.has(other)) continue; // a loop: reported by findLoops
         visited.add(other);
         if (substationIds.has(other)) {
           shared.add(other);
@@ -170,15 +172,40 @@ function orient(json: TopologyJson): { substations: BuiltSubstation[]; problems:
       message: `reachable from more than one substation (or joining substations): ${ids.join(', ')}`,
     });
   }
-  if (cycleCables.size) {
-    const ids = [...cycleCables];
-    problems.push({
+  return { substations, problems };
+}
+
+/**
+ * Cables that close a loop, anywhere in the network (inside a substation's tree, between two
+ * substations, or on an island no substation reaches): taking cables in id order, a cable whose two
+ * ends are already connected closes one.
+ */
+function findLoops(json: TopologyJson): TopologyProblem[] {
+  const root = new Map<string, string>();
+  const find = (id: string): string => {
+    let here = id;
+    for (let up = root.get(here); up !== undefined && up !== here; up = root.get(here)) here = up;
+    root.set(id, here); // path shortcut: the next find of `id` is one step
+    return here;
+  };
+  const known = new Set([...json.substations, ...json.nodes].map((e) => e.id));
+  const cables = json.cables
+    .filter((c) => known.has(c.from) && known.has(c.to))
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const ids: string[] = [];
+  for (const cable of cables) {
+    const [a, b] = [find(cable.from), find(cable.to)];
+    if (a === b) ids.push(cable.id);
+    else root.set(a, b);
+  }
+  if (!ids.length) return [];
+  return [
+    {
       rule: 'no-cycles',
       ids,
       message: `cables closing a loop (the network must be radial): ${ids.join(', ')}`,
-    });
-  }
-  return { substations, problems };
+    },
+  ];
 }
 
 /**
@@ -189,7 +216,7 @@ export function buildTopology(
   json: TopologyJson,
 ): { ok: true; topology: BuiltTopology } | { ok: false; problems: TopologyProblem[] } {
   const { substations, problems: graphProblems } = orient(json);
-  const problems = [...checkElements(json), ...graphProblems];
+  const problems = [...checkElements(json), ...graphProblems, ...findLoops(json)];
   if (problems.length > 0) return { ok: false, problems };
   return {
     ok: true,

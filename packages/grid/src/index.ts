@@ -13,12 +13,18 @@ export type { SyntheticParams } from './synthetic.js';
 export { InvalidSourceError, contentHash, loadTopologySource, parseSource } from './source.js';
 export type { TopologySource } from './source.js';
 export { InvalidDateError, formatTaskDate, parseTaskDate } from './dates.js';
-export { CHUNKS, parseWindow, planTasks, splitWindow } from './plan.js';
+export { CHUNKS, InvalidChunkError, parseWindow, planTasks, splitWindow } from './plan.js';
 export type { Chunk, PlannedTask, WindowPiece } from './plan.js';
 export { calculateTask, compileSelection, intervalFactors } from './kernel.js';
 export type { CableResult, CompiledSelection, TaskResult, TaskSummary } from './kernel.js';
 export { calculateTaskReference } from './reference.js';
-export { RESULT_CSV_HEADER, compareResultRows, formatResultRow, formatResultsCsv } from './results-csv.js';
+export {
+  RESULT_CSV_HEADER,
+  compareResultRows,
+  formatResultRow,
+  sortResultRows,
+  writeResultsCsv,
+} from './results-csv.js';
 export type { ResultRow } from './results-csv.js';
 export { MonolithInputError, runMonolith } from './monolith.js';
 export type { MonolithSummary } from './monolith.js';

@@ -105,8 +105,18 @@ function abortError(signal: AbortSignal): Error {
 
 /**
  * The cable loads of one substation over a window (DESIGN §5). The hot loop allocates nothing:
- * per interval, one pass over the nodes in post-order computes each subtree's net load (children
- * are summed in post-order, then the node's own load is added) and updates its cable's statistics.
+ * per interval, one pass over the nodes in post-order computes each subtree's net load and updates
+ * its cable's statistics.
+ *
+ * Summation order (fixed, so that every run of the same task gives the same bits — which is what
+ * makes a distributed export byte-identical to the monolith's; both call this function):
+ * - a node's own load is `residentialKw × fr + commercialKw × fc − pvKwp × fs`, left to right, with
+ *   fr = H_res[h] × M[m], fc = H_com[h] × M[m], fs = S[h] × SM[m] computed once per interval;
+ * - a cable's load is (Σ of its children's subtree loads, added in post-order index order, i.e. the
+ *   reverse of the builder's breadth-first order, itself fixed by cable id) + the node's own load;
+ * - energy is (Σ over intervals of flow, in time order) × 0.25; the summary's energy adds the cables
+ *   leaving the substation in post-order index order.
+ * The reference implementation adds the same terms in a different order, hence "equal to 1e-9".
  */
 export function calculateTask(
   compiled: CompiledSelection,

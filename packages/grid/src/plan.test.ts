@@ -29,6 +29,14 @@ describe('splitWindow', () => {
     ]);
   });
 
+  it('starts a week piece on a Monday midnight without an empty piece, through Feb 29th', () => {
+    // 2024-02-26 and 2024-03-04 are Mondays.
+    expect(pieces('2024-02-26 00:00', '2024-03-04 00:00', 'week')).toEqual([
+      '2024-02-26 00:00 → 2024-03-03 23:59',
+      '2024-03-04 00:00 → 2024-03-04 00:00',
+    ]);
+  });
+
   it('splits by day, a window ending mid-day', () => {
     expect(pieces('2024-02-28 22:00', '2024-03-01 11:45', 'day')).toEqual([
       '2024-02-28 22:00 → 2024-02-28 23:59',
@@ -52,22 +60,25 @@ describe('splitWindow', () => {
     expect(() => splitWindow('2023-03-02 00:00', '2023-03-01 00:00', 'day')).toThrow(
       /ends .* before it starts/,
     );
+    expect(() => splitWindow('2023-03-01 00:00', '2023-03-02 00:00', 'year' as never)).toThrow(
+      /chunk must be one of none, day, week, month, got "year"/,
+    );
   });
 });
 
 describe('planTasks', () => {
-  it('is selections × pieces, by selection then start', () => {
+  it('is selections × pieces, by selection (plain string order, once each) then start', () => {
     const tasks = planTasks({
-      selections: ['2', '10'],
+      selections: ['2', '10', '2'],
       start: '2023-01-30 00:00',
       end: '2023-02-01 23:59',
       chunk: 'month',
     });
-    expect(tasks.map((t) => `${t.selection} ${t.startDate}`)).toEqual([
-      '2 2023-01-30 00:00',
-      '2 2023-02-01 00:00',
-      '10 2023-01-30 00:00',
-      '10 2023-02-01 00:00',
+    expect(tasks.map((t) => `${t.selection} ${t.startDate} → ${t.endDate}`)).toEqual([
+      '10 2023-01-30 00:00 → 2023-01-31 23:59',
+      '10 2023-02-01 00:00 → 2023-02-01 23:59',
+      '2 2023-01-30 00:00 → 2023-01-31 23:59',
+      '2 2023-02-01 00:00 → 2023-02-01 23:59',
     ]);
   });
 });

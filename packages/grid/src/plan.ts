@@ -5,6 +5,11 @@ export const CHUNKS: readonly Chunk[] = ['none', 'day', 'week', 'month'];
 export type WindowPiece = { startDate: string; endDate: string };
 export type PlannedTask = WindowPiece & { selection: string };
 
+/** A chunk that is not one of CHUNKS (input from outside the type system). */
+export class InvalidChunkError extends Error {
+  override name = 'InvalidChunkError';
+}
+
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
 
@@ -33,6 +38,8 @@ export function parseWindow(start: string, end: string): { startMs: number; endM
  * boundary, or at the window's own end.
  */
 export function splitWindow(start: string, end: string, chunk: Chunk): WindowPiece[] {
+  if (!CHUNKS.includes(chunk))
+    throw new InvalidChunkError(`chunk must be one of ${CHUNKS.join(', ')}, got ${JSON.stringify(chunk)}`);
   const { startMs, endMs } = parseWindow(start, end);
   if (chunk === 'none') return [{ startDate: start, endDate: end }];
   const pieces: WindowPiece[] = [];
@@ -47,7 +54,10 @@ export function splitWindow(start: string, end: string, chunk: Chunk): WindowPie
   return pieces;
 }
 
-/** Tasks = selections × window pieces, ordered by selection (as given), then start. */
+/**
+ * Tasks = selections × window pieces, ordered by selection (plain string order, each selection
+ * once), then start — the order of the results CSV.
+ */
 export function planTasks(request: {
   selections: string[];
   start: string;
@@ -55,5 +65,6 @@ export function planTasks(request: {
   chunk: Chunk;
 }): PlannedTask[] {
   const pieces = splitWindow(request.start, request.end, request.chunk);
-  return request.selections.flatMap((selection) => pieces.map((piece) => ({ selection, ...piece })));
+  const selections = [...new Set(request.selections)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return selections.flatMap((selection) => pieces.map((piece) => ({ selection, ...piece })));
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RESULT_CSV_HEADER, formatResultsCsv, type ResultRow } from './results-csv.js';
+import { RESULT_CSV_HEADER, writeResultsCsv, type ResultRow } from './results-csv.js';
 
 const row = (selection: string, startDate: string, cableId: string): ResultRow => ({
   selection,
@@ -16,7 +16,7 @@ const row = (selection: string, startDate: string, cableId: string): ResultRow =
 
 describe('results CSV', () => {
   it('orders rows by selection, start date and cable id in plain string order, numbers in shortest round-trip form', () => {
-    const csv = formatResultsCsv([
+    const csv = writeResultsCsv([
       row('2', '2023-01-01 00:00', 'b'),
       row('10', '2023-01-01 00:00', 'a'),
       row('2', '2023-01-01 00:00', 'B'),

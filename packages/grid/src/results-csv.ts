@@ -35,7 +35,15 @@ export function compareResultRows(a: ResultRow, b: ResultRow): number {
   );
 }
 
-export function formatResultsCsv(rows: ResultRow[]): string {
-  const sorted = [...rows].sort(compareResultRows);
-  return `${[RESULT_CSV_HEADER, ...sorted.map(formatResultRow)].join('\n')}\n`;
+/** A sorted copy of the rows, in the CSV's order. */
+export function sortResultRows(rows: readonly ResultRow[]): ResultRow[] {
+  return [...rows].sort(compareResultRows);
+}
+
+/**
+ * The whole results CSV as text: the header, then one line per row in the CSV's order, each line
+ * ending with `\n`. The gateway streams the same lines (header + `formatResultRow`) row by row.
+ */
+export function writeResultsCsv(rows: readonly ResultRow[]): string {
+  return `${[RESULT_CSV_HEADER, ...sortResultRows(rows).map(formatResultRow)].join('\n')}\n`;
 }
