@@ -3,14 +3,14 @@ import { parseArgs } from 'node:util';
 import {
   CHUNKS,
   MonolithInputError,
-  writeResultsCsv,
-  loadTopologySource,
   parseWindow,
   runMonolith,
+  writeResultsCsv,
   type Chunk,
 } from '@conveyor/grid';
 import { createProgress } from '../progress.js';
 import type { Command } from '../registry.js';
+import { loadCommandSource } from '../source.js';
 import { UsageError } from '../usage-error.js';
 
 const USAGE =
@@ -63,23 +63,25 @@ export const monolithCommand: Command = {
     if (!values.topology || !values.out) throw new UsageError(`--topology and --out are required\n${USAGE}`);
     const request = parseRunArguments(values);
     const started = performance.now();
-    let json;
-    try {
-      json = await loadTopologySource(values.topology);
-    } catch (error) {
-      throw new UsageError((error as Error).message);
+    const loaded = await loadCommandSource(values.topology);
+    if (!loaded.ok) {
+      process.stderr.write(`${loaded.message}\n`);
+      return 1;
     }
 
     let progress: ReturnType<typeof createProgress> | undefined;
     let result;
     try {
-      result = runMonolith(json, request, (done, total) => {
+      result = runMonolith(loaded.json, request, (done, total) => {
         progress ??= createProgress('monolith', total);
         progress.update(done);
       });
     } catch (error) {
-      if (error instanceof MonolithInputError) throw new UsageError(error.message);
-      throw error;
+      if (!(error instanceof MonolithInputError)) throw error;
+      // Unknown selections are a bad argument (exit 2); an invalid topology is bad input (exit 1).
+      if (error.details.kind === 'unknown-selections') throw new UsageError(error.message);
+      process.stderr.write(`${values.topology}: ${error.message}\n`);
+      return 1;
     } finally {
       progress?.stop();
     }

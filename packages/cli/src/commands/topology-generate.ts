@@ -4,20 +4,20 @@ import { generateSynthetic, parseSource } from '@conveyor/grid';
 import type { Command } from '../registry.js';
 import { UsageError } from '../usage-error.js';
 
+const USAGE = 'usage: conveyor topology generate synthetic:substations=N&nodes=M&seed=S --out FILE';
+
 export const topologyGenerateCommand: Command = {
   summary: 'write a synthetic topology: topology generate synthetic:substations=N&nodes=M&seed=S --out FILE',
   run: async (args) => {
-    const { values, positionals } = parseArgs({
-      args,
-      options: { out: { type: 'string' } },
-      allowPositionals: true,
-    });
-    const [source] = positionals;
-    if (!source || positionals.length > 1 || !values.out) {
-      throw new UsageError(
-        'usage: conveyor topology generate synthetic:substations=N&nodes=M&seed=S --out FILE',
-      );
+    let parsedArgs;
+    try {
+      parsedArgs = parseArgs({ args, options: { out: { type: 'string' } }, allowPositionals: true });
+    } catch (error) {
+      throw new UsageError(`${(error as Error).message}\n${USAGE}`);
     }
+    const { values, positionals } = parsedArgs;
+    const [source] = positionals;
+    if (!source || positionals.length > 1 || !values.out) throw new UsageError(USAGE);
     let parsed;
     try {
       parsed = parseSource(source);

@@ -1,5 +1,6 @@
-import { buildTopology, formatProblems, loadTopologySource } from '@conveyor/grid';
+import { buildTopology, formatProblems } from '@conveyor/grid';
 import type { Command } from '../registry.js';
+import { loadCommandSource } from '../source.js';
 import { UsageError } from '../usage-error.js';
 
 export const topologyValidateCommand: Command = {
@@ -10,16 +11,17 @@ export const topologyValidateCommand: Command = {
       throw new UsageError(
         'expected one topology source: conveyor topology validate <file:PATH|synthetic:…>',
       );
-    let json;
-    try {
-      json = await loadTopologySource(source);
-    } catch (error) {
-      process.stderr.write(`${(error as Error).message}\n`);
+    const loaded = await loadCommandSource(source);
+    if (!loaded.ok) {
+      process.stderr.write(`${loaded.message}\n`);
       return 1;
     }
+    const json = loaded.json;
     const built = buildTopology(json);
     if (!built.ok) {
-      process.stderr.write(`invalid topology ${source}:\n${formatProblems(built.problems)}\n`);
+      process.stderr.write(
+        `invalid topology ${source} (${built.problems.length} problems):\n${formatProblems(built.problems)}\n`,
+      );
       return 1;
     }
     process.stdout.write(
