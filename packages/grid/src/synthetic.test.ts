@@ -1,3 +1,6 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildTopology } from './build-topology.js';
 import { calculateTask, compileSelection } from './kernel.js';
@@ -19,6 +22,14 @@ describe('generateSynthetic', () => {
     const built = buildTopology(json);
     expect(built.ok).toBe(true);
     if (!built.ok) return;
+    for (const substation of built.topology.substations) {
+      const feeders = substation.nodes.filter((n) => n.parent === null).length;
+      expect(feeders).toBeGreaterThanOrEqual(3);
+      const childCounts = new Map<string, number>();
+      for (const n of substation.nodes)
+        if (n.parent) childCounts.set(n.parent, (childCounts.get(n.parent) ?? 0) + 1);
+      expect(Math.max(...childCounts.values())).toBeGreaterThanOrEqual(2); // feeders branch
+    }
     const profiles = new Set(json.nodes.map((n) => n.profile));
     expect(profiles).toEqual(new Set(['residential', 'commercial']));
     const withPv = json.nodes.filter((n) => n.pvKwp > 0).length;
@@ -45,6 +56,37 @@ describe('topology sources', () => {
     );
     expect(() => parseSource('synthetic:substations=0&nodes=3&seed=4')).toThrow(/substations must be/);
     expect(() => parseSource('http://example.com/t.json')).toThrow(/expected file:PATH or synthetic:/);
+  });
+
+  it('reads a file: source inside the topology directory, and names what is wrong with a bad file', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'grid-source-'));
+    try {
+      const json = generateSynthetic({ substations: 1, nodes: 3, seed: 1 });
+      await writeFile(join(dir, 'grid.json'), JSON.stringify(json));
+      await writeFile(join(dir, 'broken.json'), '{"version": 1,');
+      await writeFile(join(dir, 'shape.json'), JSON.stringify({ ...json, cables: [{ id: 'c' }] }));
+      const loaded = await loadTopologySource('file:grid.json', { baseDir: dir });
+      expect(contentHash(loaded)).toBe(contentHash(json));
+      await expect(loadTopologySource('file:broken.json', { baseDir: dir })).rejects.toThrow(
+        /broken.json is not valid JSON/,
+      );
+      await expect(loadTopologySource('file:shape.json', { baseDir: dir })).rejects.toThrow(
+        /cables\[0\]\.from: expected a non-empty string/,
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('hashes content, not key order', () => {
+    const json = generateSynthetic({ substations: 1, nodes: 3, seed: 1 });
+    const reordered = {
+      cables: json.cables,
+      nodes: json.nodes,
+      substations: json.substations,
+      version: 1 as const,
+    };
+    expect(contentHash(reordered)).toBe(contentHash(json));
   });
 
   it('refuses a file path that escapes the topology directory', async () => {
