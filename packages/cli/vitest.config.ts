@@ -1,3 +1,5 @@
+import { mergeConfig } from 'vitest/config';
 import shared from '../../vitest.shared.js';
 
-export default shared;
+// End-to-end tests start real processes and runs: on a loaded 2-core machine a test may take minutes.
+export default mergeConfig(shared, { test: { testTimeout: 240_000, hookTimeout: 180_000 } });
