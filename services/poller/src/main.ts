@@ -11,6 +11,7 @@ import {
 } from '@conveyor/runtime';
 import { loadConfig, type PollerConfig } from './config.js';
 import { handleEventBatch } from './handlers/event-batch.js';
+import { handleHeartbeat } from './handlers/heartbeat.js';
 import { createPollerMetrics } from './metrics.js';
 import { createProgressPublisher } from './progress-publisher.js';
 import { startSafetyNet } from './safety-net.js';
@@ -64,6 +65,11 @@ const subscription = await broker.subscribeEventBatches({
   },
 });
 
+const heartbeats = await broker.subscribeFeed({
+  subscription: 'heartbeats',
+  handler: (message) => handleHeartbeat(message, { db: database.db }),
+});
+
 const safetyNet = startSafetyNet({
   ...completionDeps,
   intervalMs: config.POLLER_INTERVAL_MS,
@@ -85,8 +91,14 @@ logger.info({ healthPort: health.port }, 'ready');
 
 handleSignals(
   {
-    stopIntake: () => subscription.cancel(),
-    drain: () => subscription.drained(),
+    stopIntake: async () => {
+      await subscription.cancel();
+      await heartbeats.cancel();
+    },
+    drain: async () => {
+      await subscription.drained();
+      await heartbeats.drained();
+    },
     close: async () => {
       progress.stop();
       await safetyNet.stop();

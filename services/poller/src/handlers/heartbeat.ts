@@ -1,0 +1,12 @@
+import { recordHeartbeats, type Database } from '@conveyor/db';
+import type { ConveyorEvent, ConveyorNotification } from '@conveyor/messages';
+
+/** Records a running task's heartbeat: a task that keeps beating is not stalled, however long it runs. */
+export async function handleHeartbeat(
+  message: ConveyorEvent | ConveyorNotification,
+  deps: { db: Database },
+): Promise<void> {
+  if (message.type !== 'task.heartbeat' || !message.taskId) return;
+  const at = message.occurredAt.replace('T', ' ').replace('Z', '').slice(0, 23);
+  await recordHeartbeats(deps.db, [{ taskId: message.taskId, at }]);
+}
