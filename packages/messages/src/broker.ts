@@ -1,8 +1,11 @@
 import rascal from 'rascal';
 import type { Logger } from '@conveyor/runtime';
-import type { ConveyorNotification } from './notifications.js';
+import { createConfirmPublisher, type OutgoingMessage } from './confirm-publisher.js';
+import type { Subscription } from './consumer.js';
 import { ConveyorEvent } from './events.js';
+import { createFlowControl, type FlowControl } from './flow.js';
 import { brokerNames, type BrokerNames } from './names.js';
+import type { ConveyorNotification } from './notifications.js';
 import { TaskMessage } from './task.js';
 import { createBrokerConfig, type TopologyOptions } from './topology.js';
 import { subscribeTasks, type TaskSubscriptionOptions } from './subscribe-tasks.js';
@@ -13,76 +16,113 @@ import { subscribeFeed, type FeedSubscriptionOptions } from './subscribe-feed.js
 const { BrokerAsPromised } = rascal;
 type RascalBroker = Awaited<ReturnType<typeof BrokerAsPromised.create>>;
 
-export type Subscription = {
-  /** Stops taking messages; in-flight handlers go on. */
-  cancel: () => Promise<void>;
-  /** Resolves when no handler is running. */
-  drained: () => Promise<void>;
-};
+export type { Subscription };
 
 export type PublishOptions = {
   headers?: Record<string, unknown>;
   expirationMs?: number;
   routingKey?: string;
+  messageId?: string;
 };
 
-/** The most publishes waiting for the broker before new ones wait: bounds memory during an outage. */
-const MAX_OUTSTANDING = 20_000;
+/** The rascal publications of topology.ts. */
+export type PublicationName = 'events' | 'tasks' | 'taskRetries' | 'notifications' | 'deadLetters';
 
-export type BrokerOptions = TopologyOptions & { logger: Logger };
+export type BrokerOptions = TopologyOptions & {
+  logger: Logger;
+  /** Messages waiting for their confirm before further publishes wait: bounds memory in an outage. */
+  maxOutstanding?: number;
+  /** How long (ms) publishEvent(s)/publishTasks keep trying through a lost connection before rejecting. */
+  publishTimeoutMs?: number;
+  /** On close: how long (ms) aborted handlers get to hand their messages back before they are taken back. */
+  closeGraceMs?: number;
+};
+
+export type Broker = {
+  /** Validates, publishes to `<ns>.events` (routing key = type), resolves once the broker confirmed it. */
+  publishEvent: (event: ConveyorEvent) => Promise<void>;
+  /** The batched hot path: validates all, writes all, then awaits every confirm together. */
+  publishEvents: (events: ConveyorEvent[]) => Promise<void>;
+  publishTasks: (tasks: TaskMessage[]) => Promise<void>;
+  /** Derived data: unconfirmed, dropped (never thrown) while the broker is unreachable. */
+  publishNotification: (notification: ConveyorNotification) => Promise<void>;
+  /** Publishes anything, unvalidated, through a rascal publication: for tests and tools (poison messages). */
+  publishRaw: (publication: PublicationName, content: unknown, options?: PublishOptions) => Promise<void>;
+  subscribeTasks: (options: TaskSubscriptionOptions) => Promise<Subscription>;
+  subscribeEvents: (options: EventSubscriptionOptions) => Promise<Subscription>;
+  subscribeEventBatches: (options: BatchSubscriptionOptions) => Promise<Subscription>;
+  subscribeFeed: (options: FeedSubscriptionOptions) => Promise<Subscription>;
+  /** For /readyz. `outstanding`: messages waiting for a confirm. */
+  health: () => { connected: boolean; blocked: boolean; outstanding: number };
+  /** The broker blocked publishing (memory or disk alarm). */
+  isBlocked: () => boolean;
+  /** Resolves `true` once events can be published again (connected, unblocked, confirms keeping up). */
+  waitUntilWritable: (signal?: AbortSignal) => Promise<boolean>;
+  /** Stops intake on every subscription; handlers in flight go on. */
+  stopConsuming: () => Promise<void>;
+  /** Resolves when no handler of any subscription is running. */
+  drained: () => Promise<void>;
+  /** Aborts handlers still running (they hand their messages back), then closes the connections. */
+  close: () => Promise<void>;
+};
 
 /**
  * Connects to RabbitMQ, asserts the namespace's topology, and returns the publish and subscribe
- * functions every service uses. Publishes resolve when the broker has confirmed them.
+ * functions every service uses. Events and tasks go out on a dedicated confirm channel (pipelined
+ * confirms); everything else, and every subscription, through rascal.
  */
-export async function createBroker(options: BrokerOptions) {
+export async function createBroker(options: BrokerOptions): Promise<Broker> {
   const { logger } = options;
+  const flow = createFlowControl(options.maxOutstanding ?? 20_000);
   const rascalBroker: RascalBroker = await BrokerAsPromised.create(createBrokerConfig(options));
-  let connected = true;
-  let blocked = false;
-  let outstanding = 0;
-  const writableWaiters: (() => void)[] = [];
+  watchConnection(rascalBroker, flow, logger);
+  const names = brokerNames(options.namespace);
+  const confirmed = createConfirmPublisher({
+    amqpUrl: options.amqpUrl,
+    logger,
+    timeoutMs: options.publishTimeoutMs ?? 60_000,
+    onBlocked: (blocked) => flow.setBlocked('publisher', blocked),
+  });
+  const subscriptions = new Set<Subscription>();
 
-  rascalBroker.on('error', (error: Error) => {
-    connected = false;
-    logger.warn({ err: error }, 'broker error; reconnecting');
-  });
-  rascalBroker.on('disconnect', () => {
-    connected = false;
-    logger.warn('broker connection lost; reconnecting');
-  });
-  rascalBroker.on('connect', () => {
-    connected = true;
-    logger.info('broker connected');
-  });
-  rascalBroker.on('blocked', (reason: string) => {
-    blocked = true;
-    logger.warn({ reason }, 'broker blocked publishing');
-  });
-  rascalBroker.on('unblocked', () => {
-    blocked = false;
-    logger.info('broker unblocked publishing');
-  });
-
-  const waitUntilWritable = async () => {
-    while (outstanding >= MAX_OUTSTANDING)
-      await new Promise<void>((resolve) => writableWaiters.push(resolve));
+  /** Publishes through the confirm channel; waits while too many messages wait for a confirm. */
+  const publishConfirmed = async (messages: OutgoingMessage[]) => {
+    if (messages.length === 0) return;
+    await flow.waitForRoom();
+    const release = flow.acquire(messages.length);
+    try {
+      await confirmed.publish(messages);
+    } finally {
+      release();
+    }
   };
 
-  /** Publishes one message and resolves when the broker confirmed it (or, unconfirmed, when sent). */
-  const publishRaw = async (
-    publication: string,
-    content: unknown,
-    extra: PublishOptions & { messageId?: string } = {},
-  ) => {
-    await waitUntilWritable();
-    outstanding++;
+  const eventMessage = (event: ConveyorEvent): OutgoingMessage => ({
+    exchange: names.eventsExchange,
+    routingKey: event.type,
+    content: Buffer.from(JSON.stringify(event)),
+    options: { persistent: true, messageId: event.id, contentType: 'application/json' },
+  });
+  const taskMessage = (task: TaskMessage): OutgoingMessage => ({
+    exchange: names.tasksExchange,
+    routingKey: names.taskRoutingKey,
+    content: Buffer.from(JSON.stringify(task)),
+    options: {
+      persistent: true,
+      messageId: `${task.task_id}:${task.generation}`,
+      contentType: 'application/json',
+    },
+  });
+
+  const publishRaw: Broker['publishRaw'] = async (publication, content, extra = {}) => {
+    await flow.waitForRoom();
+    const release = flow.acquire(1);
     try {
-      const overrides: Record<string, unknown> = { options: { headers: extra.headers ?? {} } };
-      const amqpOptions = overrides.options as Record<string, unknown>;
+      const amqpOptions: Record<string, unknown> = { headers: extra.headers ?? {} };
       if (extra.messageId) amqpOptions.messageId = extra.messageId;
       if (extra.expirationMs !== undefined)
         amqpOptions.expiration = String(Math.max(0, Math.round(extra.expirationMs)));
+      const overrides: Record<string, unknown> = { options: amqpOptions };
       if (extra.routingKey) overrides.routingKey = extra.routingKey;
       const payload = Buffer.isBuffer(content) ? content : Buffer.from(JSON.stringify(content));
       const handle = await rascalBroker.publish(publication, payload, overrides);
@@ -92,70 +132,93 @@ export async function createBroker(options: BrokerOptions) {
         handle.on('return', () => resolve());
       });
     } finally {
-      outstanding--;
-      if (outstanding < MAX_OUTSTANDING) writableWaiters.splice(0).forEach((wake) => wake());
+      release();
     }
   };
 
-  const publishEvent = async (event: ConveyorEvent): Promise<void> => {
-    const valid = ConveyorEvent.parse(event);
-    await publishRaw('events', valid, { messageId: valid.id, routingKey: valid.type });
+  const track = async (subscribing: Promise<Subscription>) => {
+    const subscription = await subscribing;
+    subscriptions.add(subscription);
+    return subscription;
+  };
+  const deps: BrokerDeps = { rascalBroker, publishRaw, flow, logger, names };
+  const drained = async () => {
+    await Promise.all([...subscriptions].map((subscription) => subscription.drained()));
   };
 
-  /** The hot path: every publish goes out at once on the channel pool, confirms are awaited together. */
-  const publishEvents = async (events: ConveyorEvent[]): Promise<void> => {
-    const valid = events.map((event) => ConveyorEvent.parse(event));
-    await Promise.all(
-      valid.map((event) => publishRaw('events', event, { messageId: event.id, routingKey: event.type })),
-    );
-  };
-
-  const publishTasks = async (tasks: TaskMessage[]): Promise<void> => {
-    const valid = tasks.map((task) => TaskMessage.parse(task));
-    await Promise.all(
-      valid.map((task) => publishRaw('tasks', task, { messageId: `${task.task_id}:${task.generation}` })),
-    );
-  };
-
-  /** Derived data: never waits for a confirm and never throws, even during an outage. */
-  const publishNotification = async (notification: ConveyorNotification): Promise<void> => {
-    if (!connected || outstanding >= MAX_OUTSTANDING) return;
-    try {
-      await publishRaw('notifications', notification, { routingKey: notification.type });
-    } catch (error) {
-      logger.debug({ err: error }, 'notification not published');
-    }
-  };
-
-  const deps: BrokerDeps = { rascalBroker, publishRaw, logger, names: brokerNames(options.namespace) };
   return {
-    publishEvent,
-    publishEvents,
-    publishTasks,
-    publishNotification,
-    /** Publishes raw bytes, for tests and tools (e.g. poison messages). */
+    // async: an invalid message rejects the returned promise instead of throwing at the call.
+    publishEvent: async (event) => publishConfirmed([eventMessage(ConveyorEvent.parse(event))]),
+    publishEvents: async (events) =>
+      publishConfirmed(events.map((event) => eventMessage(ConveyorEvent.parse(event)))),
+    publishTasks: async (tasks) =>
+      publishConfirmed(tasks.map((task) => taskMessage(TaskMessage.parse(task)))),
+    publishNotification: async (notification) => {
+      if (!flow.isWritable()) return;
+      try {
+        await publishRaw('notifications', notification, { routingKey: notification.type });
+      } catch (error) {
+        logger.debug({ err: error }, 'notification not published');
+      }
+    },
     publishRaw,
-    subscribeTasks: (opts: TaskSubscriptionOptions) => subscribeTasks(deps, opts),
-    subscribeEvents: (opts: EventSubscriptionOptions) => subscribeEvents(deps, opts),
-    subscribeEventBatches: (opts: BatchSubscriptionOptions) => subscribeEventBatches(deps, opts),
-    subscribeFeed: (opts: FeedSubscriptionOptions) => subscribeFeed(deps, opts),
-    health: () => ({ connected, blocked, outstanding }),
-    /** True while publishing would have to wait: stop taking new work. */
-    isBackPressured: () => !connected || blocked || outstanding >= MAX_OUTSTANDING,
+    subscribeTasks: (opts) => track(subscribeTasks(deps, opts)),
+    subscribeEvents: (opts) => track(subscribeEvents(deps, opts)),
+    subscribeEventBatches: (opts) => track(subscribeEventBatches(deps, opts)),
+    subscribeFeed: (opts) => track(subscribeFeed(deps, opts)),
+    health: () => ({
+      connected: flow.isConnected(),
+      blocked: flow.isBlocked(),
+      outstanding: flow.outstanding(),
+    }),
+    isBlocked: flow.isBlocked,
+    waitUntilWritable: flow.waitUntilWritable,
+    stopConsuming: async () => {
+      await Promise.all([...subscriptions].map((subscription) => subscription.cancel()));
+    },
+    drained,
     close: async () => {
+      const all = [...subscriptions];
+      all.forEach((subscription) => subscription.abort());
+      await Promise.all(all.map((subscription) => subscription.cancel()));
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        drained(),
+        new Promise<void>((resolve) => (timer = setTimeout(resolve, options.closeGraceMs ?? 2_000))),
+      ]);
+      clearTimeout(timer);
+      all.forEach((subscription) => subscription.handBack());
+      await confirmed.close();
       await rascalBroker.shutdown();
     },
   };
 }
 
-export type Broker = Awaited<ReturnType<typeof createBroker>>;
+function watchConnection(rascalBroker: RascalBroker, flow: FlowControl, logger: Logger) {
+  // A lost connection emits 'disconnect' (then 'error' when it broke); rascal reconnects by itself.
+  rascalBroker.on('error', (error: Error) => logger.warn({ err: error }, 'broker error'));
+  rascalBroker.on('disconnect', () => {
+    flow.setConnected(false);
+    logger.warn('broker connection lost; reconnecting');
+  });
+  rascalBroker.on('connect', () => {
+    flow.setConnected(true);
+    logger.info('broker connected');
+  });
+  rascalBroker.on('blocked', (reason: string) => {
+    flow.setBlocked('rascal', true);
+    logger.warn({ reason }, 'broker blocked publishing');
+  });
+  rascalBroker.on('unblocked', () => {
+    flow.setBlocked('rascal', false);
+    logger.info('broker unblocked publishing');
+  });
+}
+
 export type BrokerDeps = {
   rascalBroker: RascalBroker;
-  publishRaw: (
-    publication: string,
-    content: unknown,
-    extra?: PublishOptions & { messageId?: string },
-  ) => Promise<void>;
+  publishRaw: Broker['publishRaw'];
+  flow: FlowControl;
   logger: Logger;
   names: BrokerNames;
 };

@@ -1,6 +1,6 @@
 import type { AckOrNack, SubscriberSessionAsPromised } from 'rascal';
 import type { Message } from 'amqplib';
-import type { BrokerDeps, Subscription } from './broker.js';
+import type { BrokerDeps } from './broker.js';
 
 export type Delivery = { message: Message; content: Buffer; settle: Settle };
 
@@ -13,6 +13,17 @@ export type Settle = {
   deadLetter: (reason: string, headers?: Record<string, unknown>) => Promise<void>;
 };
 
+export type Subscription = {
+  /** Stops taking messages at once; handlers in flight go on. */
+  cancel: () => Promise<void>;
+  /** Resolves when no handler is running any more (after `cancel`: when the consumer is idle for good). */
+  drained: () => Promise<void>;
+  /** Aborts the handlers' signal: they hand their messages back instead of finishing. */
+  abort: () => void;
+  /** Hands back (requeues) every message whose handler has not settled it yet. */
+  handBack: () => void;
+};
+
 /**
  * Runs a rascal subscription with the bookkeeping every consumer needs: counts handlers in flight
  * (for draining), hands back deliveries that arrive after cancel, and settles each message once.
@@ -23,12 +34,12 @@ export async function startConsumer(
     subscription: string;
     queue: string;
     prefetch: number;
-    onDelivery: (delivery: Delivery) => Promise<void>;
+    onDelivery: (delivery: Delivery, signal: AbortSignal) => Promise<void>;
   },
-): Promise<Subscription & { signal: AbortSignal }> {
+): Promise<Subscription> {
   const { logger } = deps;
-  let inFlight = 0;
-  let cancelled = false;
+  let cancelled: Promise<void> | undefined;
+  const unsettled = new Set<Settle>();
   const idleWaiters: (() => void)[] = [];
   const shutdown = new AbortController();
   const session: SubscriberSessionAsPromised = await deps.rascalBroker.subscribe(options.subscription, {
@@ -40,10 +51,13 @@ export async function startConsumer(
     const once = (action: () => void) => {
       if (settled) return;
       settled = true;
+      unsettled.delete(settle);
+      if (unsettled.size === 0) idleWaiters.splice(0).forEach((wake) => wake());
       action();
     };
-    return {
+    const settle: Settle = {
       ack: () => once(() => ackOrNack()),
+      // rascal's bare `ackOrNack(error)` would nack without requeue: the strategy is always explicit.
       requeue: (reason) => once(() => ackOrNack(new Error(reason), { strategy: 'nack', requeue: true })),
       deadLetter: async (reason, headers = {}) => {
         if (settled) return;
@@ -61,26 +75,21 @@ export async function startConsumer(
         once(() => ackOrNack());
       },
     };
+    unsettled.add(settle);
+    return settle;
   };
 
   session.on('message', (message: Message, content: unknown, ackOrNack: AckOrNack) => {
     const settle = settleFor(message, ackOrNack);
-    if (cancelled) return settle.requeue('consumer stopping');
-    inFlight++;
+    if (cancelled || shutdown.signal.aborted) return settle.requeue('consumer stopping');
     const body = Buffer.isBuffer(content) ? content : message.content;
-    options
-      .onDelivery({ message, content: body, settle })
-      .catch((error: unknown) => {
-        logger.error(
-          { err: error, queue: options.queue },
-          'delivery handling failed; handing the message back',
-        );
-        settle.requeue('handler crashed');
-      })
-      .finally(() => {
-        inFlight--;
-        if (inFlight === 0) idleWaiters.splice(0).forEach((wake) => wake());
-      });
+    options.onDelivery({ message, content: body, settle }, shutdown.signal).catch((error: unknown) => {
+      logger.error(
+        { err: error, queue: options.queue },
+        'delivery handling failed; handing the message back',
+      );
+      settle.requeue('handler crashed');
+    });
   });
   session.on('invalid_content', (error: Error, message: Message, ackOrNack: AckOrNack) => {
     void settleFor(message, ackOrNack).deadLetter(`invalid content: ${error.message}`);
@@ -89,13 +98,24 @@ export async function startConsumer(
     logger.warn({ err: error, queue: options.queue }, 'subscription error'),
   );
 
+  const idle = () =>
+    unsettled.size === 0 ? Promise.resolve() : new Promise<void>((resolve) => idleWaiters.push(resolve));
+
   return {
-    signal: shutdown.signal,
     cancel: async () => {
-      cancelled = true;
-      await session.cancel();
+      // rascal's cancel resolves only once every unacked message is settled: intake stops now (late
+      // deliveries are handed back above), the channel closes when the last handler is done.
+      cancelled ??= session.cancel().catch((error: unknown) => {
+        logger.warn({ err: error, queue: options.queue }, 'cancelling the subscription failed');
+      });
     },
-    drained: () =>
-      inFlight === 0 ? Promise.resolve() : new Promise<void>((resolve) => idleWaiters.push(resolve)),
+    drained: async () => {
+      await idle();
+      await cancelled;
+    },
+    abort: () => shutdown.abort(new Error('consumer stopping')),
+    handBack: () => {
+      for (const settle of [...unsettled]) settle.requeue('consumer stopping');
+    },
   };
 }

@@ -1,97 +1,118 @@
-import { backoffMs, sleep } from './backoff.js';
-import type { BrokerDeps, Subscription } from './broker.js';
-import { startConsumer, type Settle } from './consumer.js';
+import { backoffMs, sleepUnlessAborted } from './backoff.js';
+import type { BrokerDeps } from './broker.js';
+import type { EventConsumer } from './catalogue.js';
+import { startConsumer, type Settle, type Subscription } from './consumer.js';
 import { classifyError, errorMessage } from './errors.js';
 import type { ConveyorEvent } from './events.js';
 import { parseEvent } from './parse.js';
 
 export type BatchSubscriptionOptions = {
-  consumer: 'poller';
+  consumer: EventConsumer;
   /** Records a batch (one transaction); resolves after the commit. */
   handler: (events: ConveyorEvent[]) => Promise<void>;
+  /** Most events per handler call. */
   maxBatch: number;
   /** Longest wait (ms) for a batch to fill. */
   maxWaitMs: number;
+  /** Unacked messages the broker sends ahead: at least `maxBatch`, or batches never fill. */
   prefetch: number;
+  /** Handler calls for one batch failing transiently before it is split up (default: no limit). */
+  maxAttempts?: number;
+  /** First retry delay (ms, default 200), doubled per attempt, ±20 % jitter, capped at `retryMaxMs` (10 s). */
   retryBaseMs?: number;
   retryMaxMs?: number;
 };
 
 type Pending = { event: ConveyorEvent; settle: Settle };
+type Outcome = { ok: true } | { ok: false; error: unknown; aborted: boolean };
 
 /**
  * Consumes an event queue in batches: up to `maxBatch` events or `maxWaitMs`, one handler call,
  * then every message of the batch is acked. Batches run one after another.
  * - A transient failure (the database is down) keeps the batch unacked and retries it with backoff,
- *   indefinitely: nothing is lost, consumption resumes when the dependency returns.
- * - A permanent failure splits the batch: each event alone, so that only the bad one is dead-lettered.
+ *   indefinitely by default: nothing is lost, consumption resumes when the dependency returns.
+ * - A permanent failure (or attempts exhausted) splits the batch: each event alone, so that only the
+ *   bad one is dead-lettered.
  * - Unparseable messages never enter a batch: they are dead-lettered with the reason at once.
+ * - An abort (shutdown) stops the retries and hands the batch back.
  */
 export async function subscribeEventBatches(
   deps: BrokerDeps,
   options: BatchSubscriptionOptions,
 ): Promise<Subscription> {
   const queue = deps.names.eventsQueue(options.consumer);
+  const maxAttempts = options.maxAttempts ?? Infinity;
   const baseMs = options.retryBaseMs ?? 200;
   const maxMs = options.retryMaxMs ?? 10_000;
   let buffer: Pending[] = [];
   let timer: NodeJS.Timeout | undefined;
   let chain: Promise<void> = Promise.resolve();
-  const waiters = new Map<Pending, () => void>();
 
-  const runWithRetry = async (events: ConveyorEvent[]) => {
+  const runWithRetry = async (events: ConveyorEvent[], signal: AbortSignal): Promise<Outcome> => {
     for (let attempt = 1; ; attempt++) {
+      if (signal.aborted) return { ok: false, error: signal.reason, aborted: true };
       try {
         await options.handler(events);
-        return;
+        return { ok: true };
       } catch (error) {
-        if (classifyError(error) === 'permanent') throw error;
-        deps.logger.warn({ err: error, attempt, events: events.length }, 'batch failed; retrying');
-        await sleep(backoffMs(attempt, baseMs, maxMs));
-      }
-    }
-  };
-
-  const process = async (batch: Pending[]) => {
-    try {
-      await runWithRetry(batch.map((p) => p.event));
-      batch.forEach((p) => p.settle.ack());
-    } catch {
-      for (const pending of batch) {
-        try {
-          await runWithRetry([pending.event]);
-          pending.settle.ack();
-        } catch (error) {
-          await pending.settle.deadLetter(errorMessage(error), { 'x-conveyor-error-kind': 'permanent' });
+        if (signal.aborted) return { ok: false, error, aborted: true };
+        if (classifyError(error) === 'permanent' || attempt >= maxAttempts) {
+          return { ok: false, error, aborted: false };
         }
+        deps.logger.warn({ err: error, attempt, events: events.length }, 'batch failed; retrying');
+        await sleepUnlessAborted(backoffMs(attempt, baseMs, maxMs), signal);
       }
-    } finally {
-      batch.forEach((p) => waiters.get(p)?.());
     }
   };
 
-  const flush = () => {
+  const process = async (batch: Pending[], signal: AbortSignal) => {
+    const outcome = await runWithRetry(
+      batch.map((pending) => pending.event),
+      signal,
+    );
+    if (outcome.ok) return batch.forEach((pending) => pending.settle.ack());
+    if (outcome.aborted) return batch.forEach((pending) => pending.settle.requeue('consumer stopping'));
+    deps.logger.warn(
+      { err: outcome.error, events: batch.length },
+      'batch failed; handling its events one by one',
+    );
+    for (const pending of batch) {
+      const single = await runWithRetry([pending.event], signal);
+      if (single.ok) pending.settle.ack();
+      else if (single.aborted) pending.settle.requeue('consumer stopping');
+      else {
+        await pending.settle.deadLetter(errorMessage(single.error), {
+          'x-conveyor-error-kind': classifyError(single.error),
+        });
+      }
+    }
+  };
+
+  const flush = (signal: AbortSignal) => {
     clearTimeout(timer);
     timer = undefined;
     const batch = buffer;
     buffer = [];
-    if (batch.length > 0) chain = chain.then(() => process(batch));
+    if (batch.length === 0) return;
+    chain = chain
+      .then(() => process(batch, signal))
+      .catch((error: unknown) => {
+        // A dead letter could not be published (the broker went away): the rest goes back.
+        deps.logger.error({ err: error, queue }, 'batch handling failed; handing its messages back');
+        batch.forEach((pending) => pending.settle.requeue('batch handling failed'));
+      });
   };
 
   return startConsumer(deps, {
     subscription: options.consumer,
     queue,
     prefetch: options.prefetch,
-    onDelivery: async ({ content, settle }) => {
+    onDelivery: async ({ content, settle }, signal) => {
       const parsed = parseEvent(content);
       if (!parsed.ok) return settle.deadLetter(parsed.reason);
-      const pending = { event: parsed.value, settle };
-      const done = new Promise<void>((resolve) => waiters.set(pending, resolve));
-      buffer.push(pending);
-      if (buffer.length >= options.maxBatch) flush();
-      else timer ??= setTimeout(flush, options.maxWaitMs);
-      await done;
-      waiters.delete(pending);
+      buffer.push({ event: parsed.value, settle });
+      if (buffer.length >= options.maxBatch) flush(signal);
+      else timer ??= setTimeout(() => flush(signal), options.maxWaitMs);
     },
   });
 }

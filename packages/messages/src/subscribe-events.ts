@@ -1,24 +1,34 @@
-import { backoffMs, sleep } from './backoff.js';
-import type { BrokerDeps, Subscription } from './broker.js';
+import { backoffMs, sleepUnlessAborted } from './backoff.js';
+import type { BrokerDeps } from './broker.js';
 import type { EventConsumer } from './catalogue.js';
-import { startConsumer } from './consumer.js';
+import { startConsumer, type Subscription } from './consumer.js';
 import { classifyError, errorMessage } from './errors.js';
 import type { ConveyorEvent } from './events.js';
 import { parseEvent } from './parse.js';
 
+export type EventContext = {
+  /** 1 for the first call; a transient failure calls the handler again with the next. */
+  attempt: number;
+  /** The broker delivered this message before (a consumer died or stopped without acking it). */
+  redelivered: boolean;
+  /** Aborts when the subscription is aborted (shutdown): the event is handed back, not failed. */
+  signal: AbortSignal;
+};
+
 export type EventSubscriptionOptions = {
-  consumer: Exclude<EventConsumer, 'poller'>;
-  handler: (event: ConveyorEvent) => Promise<void>;
+  consumer: EventConsumer;
+  handler: (event: ConveyorEvent, context: EventContext) => Promise<void>;
   prefetch?: number;
-  /** Attempts of a transient failure, in process, before the event is dead-lettered. */
+  /** Calls of the handler for one delivery before it is dead-lettered (transient failures, in process). */
   maxAttempts?: number;
+  /** First retry delay (ms), doubled per attempt, ±20 % jitter, capped at 10 s. */
   retryBaseMs?: number;
 };
 
 /**
  * Consumes a service's event queue one event at a time. Unparseable events are dead-lettered with
  * the reason; a transient failure is retried in process with backoff (holding the message), a
- * permanent one — or the last attempt — is dead-lettered.
+ * permanent one — or the last attempt — is dead-lettered; an abort hands the event back.
  */
 export async function subscribeEvents(
   deps: BrokerDeps,
@@ -31,14 +41,16 @@ export async function subscribeEvents(
     subscription: options.consumer,
     queue,
     prefetch: options.prefetch ?? 10,
-    onDelivery: async ({ content, settle }) => {
+    onDelivery: async ({ message, content, settle }, signal) => {
       const parsed = parseEvent(content);
       if (!parsed.ok) return settle.deadLetter(parsed.reason);
+      const event = parsed.value;
       for (let attempt = 1; ; attempt++) {
         try {
-          await options.handler(parsed.value);
+          await options.handler(event, { attempt, redelivered: message.fields.redelivered, signal });
           return settle.ack();
         } catch (error) {
+          if (signal.aborted) return settle.requeue('consumer stopping');
           const kind = classifyError(error);
           if (kind === 'permanent' || attempt >= maxAttempts) {
             return settle.deadLetter(errorMessage(error), {
@@ -47,10 +59,12 @@ export async function subscribeEvents(
             });
           }
           deps.logger.warn(
-            { err: error, type: parsed.value.type, runId: parsed.value.runId, attempt },
+            { err: error, type: event.type, runId: event.runId, attempt },
             'event handler failed; retrying',
           );
-          await sleep(backoffMs(attempt, baseMs, 10_000));
+          if (!(await sleepUnlessAborted(backoffMs(attempt, baseMs, 10_000), signal))) {
+            return settle.requeue('consumer stopping');
+          }
         }
       }
     },

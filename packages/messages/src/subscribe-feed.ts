@@ -1,5 +1,5 @@
-import type { BrokerDeps, Subscription } from './broker.js';
-import { startConsumer } from './consumer.js';
+import type { BrokerDeps } from './broker.js';
+import { startConsumer, type Subscription } from './consumer.js';
 import type { ConveyorEvent } from './events.js';
 import type { ConveyorNotification } from './notifications.js';
 import { parseEvent, parseNotification } from './parse.js';

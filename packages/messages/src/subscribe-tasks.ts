@@ -1,6 +1,6 @@
 import { backoffMs } from './backoff.js';
-import type { BrokerDeps, Subscription } from './broker.js';
-import { startConsumer } from './consumer.js';
+import type { BrokerDeps } from './broker.js';
+import { startConsumer, type Subscription } from './consumer.js';
 import { classifyError, errorMessage, type ErrorKindName } from './errors.js';
 import { parseTask } from './parse.js';
 import type { TaskMessage } from './task.js';
@@ -16,7 +16,7 @@ export type TaskSubscriptionOptions = {
   onFailure?: (task: TaskMessage, error: unknown, decision: FailureDecision) => Promise<void>;
   prefetch: number;
   maxAttempts: number;
-  /** First retry delay (ms), doubled per attempt, ±20 % jitter, capped at `retryMaxMs`. */
+  /** First retry delay (ms, default 500), doubled per attempt, ±20 % jitter, capped at `retryMaxMs` (60 s). */
   retryBaseMs?: number;
   retryMaxMs?: number;
 };
@@ -28,35 +28,38 @@ export type TaskSubscriptionOptions = {
  * - transient failure with attempts left → republished to the delay queue with the attempt header
  *   raised (back in the queue after the backoff), then acked;
  * - permanent failure or no attempt left → dead-lettered with the reason, then acked;
- * - the consumer is stopping → handed back to the queue.
+ * - the subscription is aborted (shutdown past its grace period) → handed back to the queue, whatever
+ *   the handler threw (an AbortError, typically): not a failure, the attempt is not counted;
+ * - events cannot be published (broker blocked, confirms not keeping up) → the task waits before
+ *   its handler starts, so a worker takes no new work it could not report.
  */
 export async function subscribeTasks(
   deps: BrokerDeps,
   options: TaskSubscriptionOptions,
 ): Promise<Subscription> {
   const { names } = deps;
-  const baseMs = options.retryBaseMs ?? 1000;
+  const baseMs = options.retryBaseMs ?? 500;
   const maxMs = options.retryMaxMs ?? 60_000;
-  const stopping = new AbortController();
-  const consumer = await startConsumer(deps, {
+  return startConsumer(deps, {
     subscription: 'tasks',
     queue: names.tasksQueue,
     prefetch: options.prefetch,
-    onDelivery: async ({ message, content, settle }) => {
+    onDelivery: async ({ message, content, settle }, stopping) => {
       const parsed = parseTask(content);
       if (!parsed.ok) return settle.deadLetter(parsed.reason);
       const task = parsed.value;
+      if (!(await deps.flow.waitUntilWritable(stopping))) return settle.requeue('worker stopping');
       const attempt = Math.max(1, Number(message.properties.headers?.[ATTEMPT_HEADER] ?? 1) || 1);
       try {
         await options.handler(task, {
           attempt,
           maxAttempts: options.maxAttempts,
           redelivered: message.fields.redelivered,
-          signal: stopping.signal,
+          signal: stopping,
         });
         return settle.ack();
       } catch (error) {
-        if (stopping.signal.aborted) return settle.requeue('worker stopping');
+        if (stopping.aborted) return settle.requeue('worker stopping');
         const kind = classifyError(error);
         const final = kind === 'permanent' || attempt >= options.maxAttempts;
         await options.onFailure?.(task, error, { attempt, kind, final });
@@ -79,9 +82,4 @@ export async function subscribeTasks(
       }
     },
   });
-  return {
-    cancel: consumer.cancel,
-    drained: consumer.drained,
-    abort: () => stopping.abort(new Error('worker stopping')),
-  } as Subscription & { abort: () => void };
 }

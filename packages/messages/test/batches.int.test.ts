@@ -1,0 +1,122 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { v4 as uuidv4 } from 'uuid';
+import { createBroker, type Broker } from '../src/broker.js';
+import { PermanentError, TransientError } from '../src/errors.js';
+import type { ConveyorEvent } from '../src/events.js';
+import { brokerNames } from '../src/names.js';
+import { createTestNamespace } from '../src/testing.js';
+import { deadLettersOf, readyCount, runRequested, silentLogger, waitFor } from './support.js';
+
+let ns: Awaited<ReturnType<typeof createTestNamespace>>;
+let broker: Broker;
+let names: ReturnType<typeof brokerNames>;
+
+beforeAll(async () => {
+  ns = await createTestNamespace();
+  broker = await createBroker({ amqpUrl: ns.amqpUrl, namespace: ns.namespace, logger: silentLogger });
+  names = brokerNames(ns.namespace);
+});
+
+afterAll(async () => {
+  await broker.close();
+  await ns.cleanup();
+});
+
+const requestedBy = (event: ConveyorEvent) => (event.type === 'run.requested' ? event.data.requestedBy : '');
+
+describe('subscribeEventBatches', () => {
+  it('keeps a batch whose handler fails transiently, retries it, then acks every message once', async () => {
+    const handled: ConveyorEvent[][] = [];
+    let failures = 0;
+    const subscription = await broker.subscribeEventBatches({
+      consumer: 'poller',
+      maxBatch: 50,
+      maxWaitMs: 20,
+      prefetch: 100,
+      retryBaseMs: 10,
+      handler: async (events) => {
+        if (failures < 2) {
+          failures++;
+          throw new TransientError('database unavailable');
+        }
+        handled.push(events);
+      },
+    });
+    const events = Array.from({ length: 120 }, () => runRequested(uuidv4()));
+    await broker.publishEvents(events);
+    await waitFor(() => (handled.flat().length >= events.length ? true : undefined), 'every event');
+    await subscription.cancel();
+    await subscription.drained();
+
+    expect(failures).toBe(2);
+    expect(handled.every((batch) => batch.length <= 50)).toBe(true);
+    expect(
+      handled
+        .flat()
+        .map((event) => event.id)
+        .sort(),
+    ).toEqual(events.map((event) => event.id).sort());
+    // nothing unacked went back to the queue when the consumer closed
+    expect(await readyCount(ns.amqpUrl, names.eventsQueue('poller'))).toBe(0);
+  });
+
+  it('splits a batch a permanent error fails, so that only the bad event is dead-lettered', async () => {
+    const recorded: ConveyorEvent[] = [];
+    const subscription = await broker.subscribeEventBatches({
+      consumer: 'poller',
+      maxBatch: 10,
+      maxWaitMs: 50,
+      prefetch: 20,
+      handler: async (events) => {
+        if (events.some((event) => requestedBy(event) === 'poison')) {
+          throw new PermanentError('cannot record a poisoned event');
+        }
+        recorded.push(...events);
+      },
+    });
+    const good = Array.from({ length: 9 }, () => runRequested(uuidv4()));
+    const bad = runRequested(uuidv4(), 'poison');
+    await broker.publishEvents([...good.slice(0, 4), bad, ...good.slice(4)]);
+    const letters = await deadLettersOf(ns.amqpUrl, names.deadQueue(names.eventsQueue('poller')), 1);
+    await waitFor(() => (recorded.length >= good.length ? true : undefined), 'the good events');
+    await subscription.cancel();
+    await subscription.drained();
+
+    expect(recorded.map((event) => event.id).sort()).toEqual(good.map((event) => event.id).sort());
+    expect(letters.map((letter) => JSON.parse(letter.content) as ConveyorEvent)).toEqual([bad]);
+    expect(letters[0]!.headers).toMatchObject({
+      'x-conveyor-reason': 'cannot record a poisoned event',
+      'x-conveyor-error-kind': 'permanent',
+    });
+  });
+
+  it('hands a batch that is still retrying back to the queue when the broker closes', async () => {
+    const closing = await createBroker({
+      amqpUrl: ns.amqpUrl,
+      namespace: ns.namespace,
+      logger: silentLogger,
+      closeGraceMs: 5_000,
+    });
+    let calls = 0;
+    await closing.subscribeEventBatches({
+      consumer: 'poller',
+      maxBatch: 10,
+      maxWaitMs: 10,
+      prefetch: 10,
+      retryBaseMs: 10,
+      handler: async () => {
+        calls++;
+        throw new TransientError('database unavailable');
+      },
+    });
+    const events = Array.from({ length: 5 }, () => runRequested(uuidv4()));
+    await broker.publishEvents(events);
+    await waitFor(() => (calls >= 2 ? true : undefined), 'a retried batch');
+    await closing.close();
+
+    await waitFor(
+      async () => ((await readyCount(ns.amqpUrl, names.eventsQueue('poller'))) === 5 ? true : undefined),
+      'the five events back in the queue',
+    );
+  });
+});

@@ -1,0 +1,148 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { v4 as uuidv4 } from 'uuid';
+import { createBroker, type Broker } from '../src/broker.js';
+import { TransientError } from '../src/errors.js';
+import type { ConveyorEvent } from '../src/events.js';
+import { brokerNames } from '../src/names.js';
+import { createNotification } from '../src/create-notification.js';
+import type { ConveyorNotification } from '../src/notifications.js';
+import { createTestNamespace, deleteNamespace } from '../src/testing.js';
+import { deadLettersOf, readyCount, runRequested, silentLogger, taskMessage, waitFor } from './support.js';
+
+let ns: Awaited<ReturnType<typeof createTestNamespace>>;
+let broker: Broker;
+let names: ReturnType<typeof brokerNames>;
+const runId = uuidv4();
+const gatewayReplicaId = `r${uuidv4().slice(0, 6)}`;
+
+beforeAll(async () => {
+  ns = await createTestNamespace();
+  broker = await createBroker({ amqpUrl: ns.amqpUrl, namespace: ns.namespace, logger: silentLogger });
+  names = brokerNames(ns.namespace);
+});
+
+afterAll(async () => {
+  await broker.close();
+  await deleteNamespace(ns.amqpUrl, ns.namespace, { gatewayReplicaIds: [gatewayReplicaId] });
+});
+
+describe('subscribeEvents', () => {
+  it('round-trips an event; poison messages are dead-lettered with a reason and consumption goes on', async () => {
+    const received: ConveyorEvent[] = [];
+    const subscription = await broker.subscribeEvents({
+      consumer: 'topology',
+      handler: async (event) => void received.push(event),
+    });
+    const publishToTopology = (content: Buffer | object, routingKey = 'run.requested') =>
+      broker.publishRaw('events', content, { routingKey });
+
+    await publishToTopology(Buffer.from('{not json'));
+    await publishToTopology({ ...runRequested(runId), data: { window: 'soon' } });
+    await publishToTopology({ ...runRequested(runId), version: 99 });
+    await publishToTopology({ ...runRequested(runId), type: 'run.exploded' });
+    await publishToTopology(Buffer.alloc(1024 * 1024 + 10, 32));
+    const good = runRequested(runId);
+    await broker.publishEvent(good);
+
+    await waitFor(() => (received.length > 0 ? received : undefined), 'the valid event');
+    expect(received).toEqual([good]);
+    const letters = await deadLettersOf(ns.amqpUrl, names.deadQueue(names.eventsQueue('topology')), 5);
+    const reasons = letters.map((letter) => String(letter.headers['x-conveyor-reason']));
+    expect(reasons[0]).toMatch(/^not JSON/);
+    expect(reasons[1]).toMatch(/^invalid run.requested: data.window/);
+    expect(reasons[2]).toMatch(/^unknown version 99/);
+    expect(reasons[3]).toMatch(/^unknown type run.exploded/);
+    expect(reasons[4]).toMatch(/^oversized/);
+    expect(
+      letters.every((letter) => letter.headers['x-conveyor-queue'] === names.eventsQueue('topology')),
+    ).toBe(true);
+    await subscription.cancel();
+    await subscription.drained();
+  });
+
+  it('retries a transient failure in process with the attempt in the context, then acks', async () => {
+    const attempts: number[] = [];
+    const event = runRequested(runId);
+    const subscription = await broker.subscribeEvents({
+      consumer: 'topology',
+      retryBaseMs: 10,
+      handler: async (received, context) => {
+        if (received.id !== event.id) return;
+        attempts.push(context.attempt);
+        if (context.attempt < 3) throw new TransientError('database unavailable');
+      },
+    });
+    await broker.publishEvent(event);
+    await waitFor(() => (attempts.length >= 3 ? true : undefined), 'three attempts');
+    await subscription.cancel();
+    await subscription.drained();
+    expect(attempts).toEqual([1, 2, 3]);
+    expect(await readyCount(ns.amqpUrl, names.eventsQueue('topology'))).toBe(0);
+  });
+});
+
+describe('publishing', () => {
+  it('validates every outgoing message and publishes nothing of a batch that holds an invalid one', async () => {
+    const queue = names.eventsQueue('leader'); // no consumer in this file: messages stay there
+    const before = await readyCount(ns.amqpUrl, queue);
+    const built = (id: string) => ({
+      id,
+      type: 'topology.built' as const,
+      version: 1 as const,
+      occurredAt: new Date().toISOString(),
+      producer: 'test',
+      runId,
+      data: { topologyId: 't', contentHash: 'h', selections: ['s'], nodeCount: 1, buildMs: 1 },
+    });
+
+    await expect(broker.publishEvent({ ...runRequested(runId), runId: 'nope' })).rejects.toThrow(/runId/);
+    await expect(
+      broker.publishEvents([built(uuidv4()), { ...built(uuidv4()), data: { topologyId: '' } } as never]),
+    ).rejects.toThrow();
+    await expect(
+      broker.publishTasks([taskMessage(runId, 'a'), { ...taskMessage(runId, 'b'), generation: -1 }]),
+    ).rejects.toThrow(/generation/);
+    await broker.publishEvents([built(uuidv4())]);
+
+    await waitFor(
+      async () => ((await readyCount(ns.amqpUrl, queue)) === before + 1 ? true : undefined),
+      'the one valid event',
+    );
+    expect(await readyCount(ns.amqpUrl, names.tasksQueue)).toBe(0);
+  });
+});
+
+describe('subscribeFeed', () => {
+  it("delivers events and notifications to a gateway replica's own queue", async () => {
+    const gateway = await createBroker({
+      amqpUrl: ns.amqpUrl,
+      namespace: ns.namespace,
+      logger: silentLogger,
+      gatewayReplicaId,
+    });
+    const received: (ConveyorEvent | ConveyorNotification)[] = [];
+    await gateway.subscribeFeed({
+      subscription: 'gateway',
+      handler: async (message) => void received.push(message),
+    });
+    const event = runRequested(runId);
+    const progress = createNotification('run.progress', {
+      runId,
+      producer: 'test',
+      data: {
+        status: 'RUNNING',
+        counts: { total: 2, queued: 1, started: 0, finished: 1, failed: 0, cancelled: 0 },
+        percent: 50,
+        tasksPerSecond: 1,
+        etaSeconds: 1,
+        stalledTaskIds: [],
+      },
+    });
+    await broker.publishEvent(event);
+    await broker.publishNotification(progress);
+    await waitFor(() => (received.length >= 2 ? true : undefined), 'the event and the notification');
+    await gateway.close();
+
+    expect(received).toEqual([event, progress]);
+  });
+});

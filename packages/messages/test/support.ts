@@ -1,0 +1,70 @@
+import amqplib from 'amqplib';
+import { v4 as uuidv4 } from 'uuid';
+import { createLogger } from '@conveyor/runtime';
+import { createEvent } from '../src/create-event.js';
+import type { TaskMessage } from '../src/task.js';
+import { readDeadLetters, type DeadLetter } from '../src/testing.js';
+
+export const silentLogger = createLogger({ service: 'test', level: 'silent' });
+
+export const runRequested = (runId: string, requestedBy = 'test') =>
+  createEvent('run.requested', {
+    runId,
+    producer: 'test',
+    data: {
+      window: { start: '2023-01-01 00:00', end: '2023-01-31 23:59' },
+      chunk: 'month',
+      selections: null,
+      topologySource: 'synthetic:substations=1&nodes=1&seed=1',
+      calculation: 'grid-load',
+      requestedBy,
+    },
+  });
+
+export const taskMessage = (runId: string, selection: string): TaskMessage => ({
+  run_id: runId,
+  task_id: uuidv4(),
+  selection,
+  start_date: '2023-01-01 00:00',
+  end_date: '2023-01-31 23:59',
+  topology_id: 'topo-1',
+  calculation: 'grid-load',
+  generation: 0,
+});
+
+/** Polls `read` until it returns something other than undefined. */
+export async function waitFor<T>(
+  read: () => T | undefined | Promise<T | undefined>,
+  what: string,
+  timeoutMs = 20_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const value = await read();
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+/** Takes dead letters from `queue` until there are `count` of them. */
+export async function deadLettersOf(amqpUrl: string, queue: string, count: number): Promise<DeadLetter[]> {
+  const letters: DeadLetter[] = [];
+  return waitFor(async () => {
+    letters.push(...(await readDeadLetters(amqpUrl, queue)));
+    return letters.length >= count ? letters : undefined;
+  }, `${count} dead letters in ${queue}`);
+}
+
+/** Messages ready in a queue (unacked ones are not counted). */
+export async function readyCount(amqpUrl: string, queue: string): Promise<number> {
+  const connection = await amqplib.connect(amqpUrl);
+  try {
+    const channel = await connection.createChannel();
+    const { messageCount } = await channel.checkQueue(queue);
+    await channel.close();
+    return messageCount;
+  } finally {
+    await connection.close();
+  }
+}
