@@ -112,6 +112,8 @@ export function createBrokerConfig(options: TopologyOptions): BrokerConfig {
       '/': {
         connection: {
           url: options.amqpUrl,
+          // A dead peer is noticed within two heartbeats (s); values in the URL take precedence.
+          options: { heartbeat: 10, connection_timeout: 10_000 },
           // Reconnect with exponential backoff: 0.5 s, 1 s, 2 s, … up to 15 s.
           retry: { min: 500, max: 15_000, factor: 2, strategy: 'exponential' },
           socketOptions: { timeout: 10_000 },

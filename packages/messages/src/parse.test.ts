@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { v4 as uuidv4 } from 'uuid';
+import { createEvent } from './create-event.js';
+import { MAX_MESSAGE_BYTES, parseEvent, parseTask } from './parse.js';
+
+const json = (value: unknown) => Buffer.from(JSON.stringify(value));
+const event = createEvent('run.cancel-requested', {
+  runId: uuidv4(),
+  producer: 'test',
+  data: { requestedBy: 'someone' },
+});
+const reasonOf = (parsed: { ok: true } | { ok: false; reason: string }) => (parsed.ok ? 'ok' : parsed.reason);
+
+describe('parseEvent', () => {
+  it('accepts a valid event as is', () => {
+    expect(parseEvent(json(event))).toEqual({ ok: true, value: event });
+  });
+
+  it('names why it refuses a message', () => {
+    expect(reasonOf(parseEvent(Buffer.from('{"a":')))).toMatch(/^not JSON/);
+    expect(reasonOf(parseEvent(json({ hello: 'world' })))).toMatch(/^not an envelope: id/);
+    expect(reasonOf(parseEvent(json({ ...event, version: 2 })))).toBe(
+      'unknown version 2 of run.cancel-requested',
+    );
+    expect(reasonOf(parseEvent(json({ ...event, type: 'run.paused' })))).toBe('unknown type run.paused');
+    expect(reasonOf(parseEvent(json({ ...event, data: {} })))).toMatch(
+      /^invalid run.cancel-requested: data.requestedBy/,
+    );
+    expect(reasonOf(parseEvent(Buffer.alloc(MAX_MESSAGE_BYTES + 1, 32)))).toMatch(/^oversized/);
+  });
+
+  it('requires a task id on task events', () => {
+    const started = createEvent('task.started', {
+      runId: uuidv4(),
+      producer: 'worker',
+      data: { attempt: 1, workerId: 'w', startedAt: new Date().toISOString(), generation: 0 },
+    });
+    expect(reasonOf(parseEvent(json(started)))).toMatch(/taskId/);
+  });
+});
+
+describe('parseTask', () => {
+  it('accepts the snake_case task message and refuses a bad date', () => {
+    const task = {
+      run_id: uuidv4(),
+      task_id: uuidv4(),
+      selection: 'S1',
+      start_date: '2023-01-01 00:00',
+      end_date: '2023-01-31 23:59',
+      topology_id: 't',
+      calculation: 'grid-load',
+      generation: 0,
+    };
+    expect(parseTask(json(task))).toEqual({ ok: true, value: task });
+    expect(reasonOf(parseTask(json({ ...task, start_date: '2023-01-01T00:00:00Z' })))).toMatch(
+      /^invalid task: start_date/,
+    );
+  });
+});
