@@ -79,6 +79,7 @@ export async function createBroker(options: BrokerOptions): Promise<Broker> {
   const names = brokerNames(options.namespace);
   const confirmed = createConfirmPublisher({
     amqpUrl: options.amqpUrl,
+    connectionName: `${options.namespace} publisher (pid ${process.pid})`,
     logger,
     timeoutMs: options.publishTimeoutMs ?? 60_000,
     onBlocked: (blocked) => flow.setBlocked('publisher', blocked),

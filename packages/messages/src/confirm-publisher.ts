@@ -13,6 +13,8 @@ export type OutgoingMessage = {
 
 export type ConfirmPublisherOptions = {
   amqpUrl: string;
+  /** Shown by `rabbitmqctl list_connections` and the management UI. */
+  connectionName: string;
   logger: Logger;
   /** How long (ms) a publish keeps trying through a lost connection before it rejects. */
   timeoutMs: number;
@@ -38,18 +40,33 @@ export function createConfirmPublisher(options: ConfirmPublisherOptions) {
   const open = async (): Promise<ConfirmChannel> => {
     const url = new URL(options.amqpUrl);
     if (!url.searchParams.has('heartbeat')) url.searchParams.set('heartbeat', '10'); // s
-    const opened = await amqplib.connect(url.toString(), { timeout: 10_000 }); // ms
+    const opened = await amqplib.connect(url.toString(), {
+      timeout: 10_000, // ms
+      clientProperties: { connection_name: options.connectionName },
+    });
     connection = opened;
+    // The channel or the connection closed: drop both (a lone channel's connection too), so that the
+    // next publish opens fresh ones.
     const forget = () => {
-      if (connection === opened) connection = undefined;
+      if (connection !== opened) return;
+      connection = undefined;
       channel = undefined;
       options.onBlocked(false);
+      if (!closed) logger.warn('publisher connection closed; reopening on next publish');
+      opened.close().catch(() => undefined);
     };
     opened.on('error', (error: Error) => logger.warn({ err: error }, 'publisher connection error'));
     opened.on('close', forget);
     opened.on('blocked', () => options.onBlocked(true));
     opened.on('unblocked', () => options.onBlocked(false));
-    const confirmChannel = await opened.createConfirmChannel();
+    let confirmChannel: ConfirmChannel;
+    try {
+      if (closed) throw new TransientError('publisher closed');
+      confirmChannel = await opened.createConfirmChannel();
+    } catch (error) {
+      forget();
+      throw error;
+    }
     confirmChannel.on('error', (error: Error) => logger.warn({ err: error }, 'publisher channel error'));
     confirmChannel.on('close', forget);
     return confirmChannel;

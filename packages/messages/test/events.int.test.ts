@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { v4 as uuidv4 } from 'uuid';
 import { createBroker, type Broker } from '../src/broker.js';
+import amqplib from 'amqplib';
 import { TransientError } from '../src/errors.js';
 import type { ConveyorEvent } from '../src/events.js';
 import { brokerNames } from '../src/names.js';
+import { createEvent } from '../src/create-event.js';
 import { createNotification } from '../src/create-notification.js';
 import type { ConveyorNotification } from '../src/notifications.js';
 import { createTestNamespace, deleteNamespace } from '../src/testing.js';
@@ -144,5 +146,43 @@ describe('subscribeFeed', () => {
     await gateway.close();
 
     expect(received).toEqual([event, progress]);
+  });
+});
+
+describe('publishing the broker refuses', () => {
+  it('retries a publish the broker nacks until it is confirmed, and rejects it as transient after the timeout', async () => {
+    // A full queue that rejects publishes makes the broker nack every run.cancel-requested.
+    const connection = await amqplib.connect(ns.amqpUrl);
+    const channel = await connection.createChannel();
+    const full = `${ns.namespace}.full`;
+    await channel.assertQueue(full, { arguments: { 'x-max-length': 0, 'x-overflow': 'reject-publish' } });
+    await channel.bindQueue(full, names.eventsExchange, 'run.cancel-requested');
+    const impatient = await createBroker({
+      amqpUrl: ns.amqpUrl,
+      namespace: ns.namespace,
+      logger: silentLogger,
+      publishTimeoutMs: 500,
+    });
+    const cancel = (requestedBy: string) =>
+      createEvent('run.cancel-requested', { runId, producer: 'test', data: { requestedBy } });
+
+    try {
+      const refused = impatient.publishEvent(cancel('refused'));
+      await expect(refused).rejects.toThrow(TransientError);
+      await expect(refused).rejects.toThrow(/not confirmed/);
+      expect(impatient.health().outstanding).toBe(0);
+
+      let confirmed = false;
+      const retried = broker.publishEvent(cancel('retried')).then(() => (confirmed = true));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(confirmed).toBe(false);
+      await channel.deleteQueue(full);
+      await retried;
+      expect(confirmed).toBe(true);
+    } finally {
+      await impatient.close();
+      await channel.deleteQueue(full); // again, should an assertion have failed before
+      await connection.close();
+    }
   });
 });
