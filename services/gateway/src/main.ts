@@ -1,8 +1,5 @@
-// The gateway: GraphQL over HTTP, SSE and WebSocket, and the results CSV export.
-import { createServer } from 'node:http';
+// The gateway: GraphQL over HTTP, SSE and WebSocket, the dashboard, and the results CSV export.
 import { randomUUID } from 'node:crypto';
-import { WebSocketServer } from 'ws';
-import { useServer } from 'graphql-ws/use/ws';
 import { createDatabase } from '@conveyor/db';
 import { createBroker } from '@conveyor/messages';
 import {
@@ -13,10 +10,11 @@ import {
   redactUrl,
   startHealthServer,
 } from '@conveyor/runtime';
-import { loadConfig, type GatewayConfig } from './config.js';
+import { corsOrigins, loadConfig, type GatewayConfig } from './config.js';
 import { createLiveFeed } from './live/feed.js';
+import { createGatewayMetrics } from './metrics.js';
+import { startGatewayServer } from './server.js';
 import { createGateway } from './yoga.js';
-import { graphqlWsOptions } from './websocket.js';
 
 let config: GatewayConfig;
 try {
@@ -28,6 +26,7 @@ const logger = createLogger({ service: 'gateway', level: config.LOG_LEVEL });
 logger.info({ amqp: redactUrl(config.AMQP_URL), database: redactUrl(config.DATABASE_URL) }, 'starting');
 
 const database = createDatabase(config.DATABASE_URL);
+// Each replica has its own queue of events and notifications, feeding its subscribers.
 const broker = await createBroker({
   amqpUrl: config.AMQP_URL,
   namespace: config.CONVEYOR_NAMESPACE,
@@ -39,38 +38,37 @@ const feed = await broker.subscribeFeed({
   subscription: 'gateway',
   handler: async (message) => live.publish(message),
 });
+const registry = createMetricsRegistry('gateway');
 
 const yoga = createGateway({
   db: database.db,
   publishEvent: broker.publishEvent,
   live,
   token: config.GATEWAY_TOKEN,
-  corsOrigins: config.GATEWAY_CORS_ORIGINS?.split(',')
-    .map((o) => o.trim())
-    .filter(Boolean),
+  corsOrigins: corsOrigins(config),
   maxDepth: config.GATEWAY_MAX_DEPTH,
   maxCost: config.GATEWAY_MAX_COST,
+  maxBodyBytes: config.GATEWAY_MAX_BODY_BYTES,
+  plugins: [createGatewayMetrics(registry, live.subscribers)],
 });
-const server = createServer(yoga);
-const sockets = new WebSocketServer({ server, path: yoga.graphqlEndpoint });
-const wsServer = useServer(graphqlWsOptions(yoga), sockets);
-await new Promise<void>((resolve) => server.listen(config.GATEWAY_PORT, resolve));
-
+const server = await startGatewayServer({
+  yoga,
+  port: config.GATEWAY_PORT,
+  maxPayloadBytes: config.GATEWAY_MAX_BODY_BYTES,
+});
 const health = await startHealthServer({
   port: config.GATEWAY_HEALTH_PORT,
-  registry: createMetricsRegistry('gateway'),
+  registry,
   logger,
   isReady: async () => broker.health().connected && (await database.ping()),
 });
-logger.info({ port: config.GATEWAY_PORT, healthPort: health.port }, 'ready');
+logger.info({ port: server.port, healthPort: health.port, token: Boolean(config.GATEWAY_TOKEN) }, 'ready');
 
 handleSignals(
   {
     stopIntake: async () => {
       await feed.cancel();
-      await wsServer.dispose();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await server.close();
     },
     drain: () => feed.drained(),
     close: async () => {

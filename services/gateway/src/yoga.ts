@@ -1,73 +1,88 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { createYoga, type Plugin } from 'graphql-yoga';
 import type { Database } from '@conveyor/db';
 import type { ConveyorEvent } from '@conveyor/messages';
-import type { Context } from './context.js';
-import type { LiveFeed } from './live/feed.js';
+import { createOnce, type Context } from './context.js';
+import { checkBearer } from './http/bearer.js';
+import { useBodyLimit } from './http/body-limit.js';
+import { useCsrfPrevention } from './http/csrf-prevention.js';
 import { dashboardResponse } from './http/dashboard.js';
 import { resultsCsvResponse } from './http/results-csv.js';
+import type { LiveFeed } from './live/feed.js';
 import { schema } from './schema/index.js';
 
 export type GatewayOptions = {
   db: Database;
   publishEvent: (event: ConveyorEvent) => Promise<void>;
   live: LiveFeed;
+  /** When set, mutations and subscriptions need `Authorization: Bearer <token>`. */
   token?: string;
+  /** Origins allowed by CORS; none: no cross-origin access. */
   corsOrigins?: string[];
   maxDepth: number;
   maxCost: number;
+  maxBodyBytes: number;
+  now?: () => number;
+  /** More yoga plugins (metrics). */
+  plugins?: Plugin[];
 };
 
-const digest = (value: string) => createHash('sha256').update(value).digest();
+export type Gateway = ReturnType<typeof createGateway>;
 
-/** True when no token is configured, or the request carries it (compared in constant time). */
-export function checkBearer(header: string | null, token: string | undefined): boolean {
-  if (!token) return true;
-  const presented = header?.startsWith('Bearer ') ? header.slice('Bearer '.length) : '';
-  return timingSafeEqual(digest(presented), digest(token));
-}
-
-/** The GraphQL server, apart from the code that listens (tests call `yoga.fetch`). */
-export function createGateway(options: GatewayOptions) {
-  // The dashboard and the results CSV, beside GraphQL on the same port.
-  const pages: Plugin = {
+/** The dashboard and the results CSV, beside GraphQL on the same port. */
+function usePages(db: Database): Plugin {
+  return {
     async onRequest(payload) {
       const { url, request, fetchAPI } = payload;
       if (request.method !== 'GET') return;
       const respond = (body: string | ReadableStream<Uint8Array>, init: ResponseInit) =>
         new fetchAPI.Response(body, init);
-      const page = await dashboardResponse(url.pathname, respond);
-      if (page) return payload.endResponse(page);
-      const response = await resultsCsvResponse(options.db, url.pathname, respond);
+      const response =
+        (await dashboardResponse(url.pathname, respond)) ??
+        (await resultsCsvResponse(db, url.pathname, respond));
       if (response) payload.endResponse(response);
     },
   };
+}
+
+/** The gateway's HTTP handler (GraphQL at /graphql, the dashboard, the CSV), apart from the code that listens. */
+export function createGateway(options: GatewayOptions) {
+  const now = options.now ?? Date.now;
   return createYoga<Record<string, unknown>, Context>({
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
-    // Internal errors reach clients as "Unexpected error."; typed errors are part of the schema.
+    graphiql: false,
+    // Errors from inside reach clients as "Unexpected error."; typed errors are part of the schema.
     maskedErrors: true,
     cors: options.corsOrigins?.length
-      ? { origin: options.corsOrigins, credentials: false, methods: ['GET', 'POST'] }
+      ? { origin: options.corsOrigins, methods: ['GET', 'POST'], credentials: false }
       : false,
     plugins: [
+      useBodyLimit(options.maxBodyBytes),
+      useCsrfPrevention(),
       EnvelopArmorPlugin({
         maxDepth: { n: options.maxDepth },
         costLimit: { maxCost: options.maxCost },
         maxAliases: { n: 20 },
         maxDirectives: { n: 20 },
         maxTokens: { n: 2000 },
+        blockFieldSuggestion: { enabled: true },
       }),
-      pages,
+      usePages(options.db),
+      ...(options.plugins ?? []),
     ],
-    context: ({ request }) => ({
-      db: options.db,
-      publishEvent: options.publishEvent,
-      live: options.live,
-      authorized: checkBearer(request.headers.get('authorization'), options.token),
-      requestedBy: options.token ? 'token' : 'anonymous',
-    }),
+    context: ({ request }): Context => {
+      const authorized = checkBearer(request.headers.get('authorization'), options.token);
+      return {
+        db: options.db,
+        publishEvent: options.publishEvent,
+        live: options.live,
+        now,
+        authorized,
+        requestedBy: options.token ? 'token' : 'anonymous',
+        once: createOnce(),
+      };
+    },
   });
 }

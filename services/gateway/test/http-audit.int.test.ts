@@ -18,6 +18,7 @@ beforeAll(async () => {
     live: createLiveFeed(database.db),
     maxDepth: 10,
     maxCost: 20_000,
+    maxBodyBytes: 100_000,
   });
   server = createServer(yoga);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

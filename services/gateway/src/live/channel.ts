@@ -1,20 +1,32 @@
 /**
- * A subscription to an in-process topic that buffers from the moment it is created (nothing published
- * between subscribing and the first read is lost). `next` resolves with the next message, or with
- * undefined after `timeoutMs`, so a reader can re-check the database now and then.
+ * One subscriber's queue of live messages: it buffers from the moment it is opened, so that nothing
+ * published between opening it and the first read is lost. One reader at a time.
  */
-export function createChannel<T>(onClose: () => void) {
-  const buffer: T[] = [];
+export type Channel<T> = {
+  push: (message: T) => void;
+  /** The next message; undefined after `timeoutMs` without one, or once closed. */
+  next: (timeoutMs: number) => Promise<T | undefined>;
+  /** Every buffered message, without waiting. */
+  takeAll: () => T[];
+  close: () => void;
+  isClosed: () => boolean;
+};
+
+/** Messages a stalled reader may hold before it loses the oldest (the next state is complete anyway). */
+const MAX_BUFFERED = 10_000;
+
+export function createChannel<T>(onClose: () => void): Channel<T> {
+  let buffer: T[] = [];
   let wake: (() => void) | undefined;
   let closed = false;
   return {
-    push: (message: T): void => {
+    push: (message) => {
       if (closed) return;
       buffer.push(message);
-      if (buffer.length > 10_000) buffer.shift(); // a stalled reader loses the oldest; the next state is complete anyway
+      if (buffer.length > MAX_BUFFERED) buffer.shift();
       wake?.();
     },
-    next: async (timeoutMs: number): Promise<T | undefined> => {
+    next: async (timeoutMs) => {
       if (buffer.length === 0 && !closed) {
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, timeoutMs);
@@ -25,12 +37,20 @@ export function createChannel<T>(onClose: () => void) {
         });
         wake = undefined;
       }
-      return buffer.shift();
+      return closed ? undefined : buffer.shift();
     },
-    close: (): void => {
+    takeAll: () => {
+      const all = buffer;
+      buffer = [];
+      return all;
+    },
+    close: () => {
+      if (closed) return;
       closed = true;
+      buffer = [];
       wake?.();
       onClose();
     },
+    isClosed: () => closed,
   };
 }

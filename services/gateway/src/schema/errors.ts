@@ -1,26 +1,24 @@
 import { builder } from './builder.js';
 
 /** A typed error a client can act on: what is wrong, and with which input field. */
-export type UserError = { __typename: string; message: string; field: string | null };
+export type UserError = { __typename: string; message: string; field: string };
 
-export const UserErrorInterface = builder.interfaceRef<UserError>('UserError').implement({
+export const ErrorInterface = builder.interfaceRef<UserError>('Error').implement({
+  description: 'Something the client can fix: `field` names the offending argument or input field.',
   fields: (t) => ({
     message: t.exposeString('message'),
-    field: t.exposeString('field', { nullable: true }),
+    field: t.exposeString('field'),
   }),
 });
 
-/** Declares an error type; `make` builds a value of it. */
-export function errorType(name: string, description: string) {
+/** Declares an error type implementing `Error`; `make` builds a value of it. */
+function errorType(name: string, description: string) {
   const ref = builder.objectRef<UserError>(name).implement({
     description,
-    interfaces: [UserErrorInterface],
-    isTypeOf: (v) => (v as { __typename?: string }).__typename === name,
+    interfaces: [ErrorInterface],
+    isTypeOf: (value) => (value as { __typename?: unknown }).__typename === name,
   });
-  return {
-    ref,
-    make: (message: string, field: string | null = null): UserError => ({ __typename: name, message, field }),
-  };
+  return { ref, make: (message: string, field: string): UserError => ({ __typename: name, message, field }) };
 }
 
 export const MalformedDateError = errorType(
@@ -34,7 +32,7 @@ export const InvalidSourceError = errorType(
 );
 export const InvalidSelectionsError = errorType(
   'InvalidSelectionsError',
-  'The selections list is empty or has blank or repeated ids.',
+  'The selections list is empty, or has blank or repeated ids.',
 );
 export const RunNotFoundError = errorType('RunNotFoundError', 'No run has this id.');
 export const RunAlreadyFinishedError = errorType(

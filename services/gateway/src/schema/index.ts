@@ -1,11 +1,14 @@
-// The schema: imports only (each file registers its types on the builder).
+// The schema: imports only (each file registers its types and fields on the builder).
 import { builder } from './builder.js';
 import './errors.js';
-import './run.js';
+import './pagination.js';
 import './task.js';
 import './topology.js';
+import './run-event.js';
+import './run.js';
+import './run-progress.js';
 import './start-run.js';
-import './control-run.js';
-import './subscriptions.js';
+import './cancel-run.js';
+import './retry-failed-tasks.js';
 
 export const schema = builder.toSchema();

@@ -8,31 +8,54 @@ import {
   summarizeResults,
   type Run,
 } from '@conveyor/db';
-import { RunStatus as RunStatusValues, TaskStatus as TaskStatusValues } from '@conveyor/messages';
+import { RunStatus as RunStatusValues, type TaskCounts } from '@conveyor/messages';
+import { requireToken, type Context } from '../context.js';
+import { progressOf } from '../progress.js';
+import { sumTaskEnergy } from '../queries/sum-task-energy.js';
+import { recordedEventView } from '../run-event.js';
 import { builder } from './builder.js';
-import { TaskRef } from './task.js';
+import { connectionType, numericCursor, pageLimit, toPage } from './pagination.js';
+import { RunEventRef } from './run-event.js';
+import { TaskRef, TaskStatus } from './task.js';
+import { isoTimestamp } from './timestamps.js';
 import { TopologyRef } from './topology.js';
 
 export const RunStatus = builder.enumType('RunStatus', { values: RunStatusValues.options });
-export const TaskStatus = builder.enumType('TaskStatus', { values: TaskStatusValues.options });
-export const Chunk = builder.enumType('Chunk', { values: ['NONE', 'DAY', 'WEEK', 'MONTH'] as const });
+export const Chunk = builder.enumType('Chunk', {
+  description:
+    'How the window is split into tasks: at UTC midnights, Monday midnights, 1sts of months, or not',
+  values: ['NONE', 'DAY', 'WEEK', 'MONTH'] as const,
+});
 
 export const RunRef = builder.objectRef<Run>('Run');
 
 const RunRequestRef = builder.objectRef<Run>('RunRequest').implement({
+  description: 'What was asked for (the run.requested event).',
   fields: (t) => ({
     topologySource: t.string({ nullable: true, resolve: (run) => run.topologySource }),
-    from: t.string({ nullable: true, resolve: (run) => run.windowStart }),
-    to: t.string({ nullable: true, resolve: (run) => run.windowEnd }),
-    chunk: t.string({ nullable: true, resolve: (run) => run.chunk }),
-    selections: t.stringList({ nullable: true, resolve: (run) => run.selections }),
+    from: t.string({
+      nullable: true,
+      description: '"YYYY-MM-DD HH:mm" UTC',
+      resolve: (run) => run.windowStart,
+    }),
+    to: t.string({ nullable: true, description: 'inclusive', resolve: (run) => run.windowEnd }),
+    chunk: t.field({
+      type: Chunk,
+      nullable: true,
+      resolve: (run) => (run.chunk ? (run.chunk.toUpperCase() as 'NONE' | 'DAY' | 'WEEK' | 'MONTH') : null),
+    }),
+    selections: t.stringList({
+      nullable: true,
+      description: 'null: every selection of the topology',
+      resolve: (run) => run.selections,
+    }),
     calculation: t.string({ nullable: true, resolve: (run) => run.calculation }),
     requestedBy: t.string({ nullable: true, resolve: (run) => run.requestedBy }),
   }),
 });
 
-type Counts = Awaited<ReturnType<typeof countTasksByStatus>>;
-const CountsRef = builder.objectRef<Counts>('TaskCounts').implement({
+const CountsRef = builder.objectRef<TaskCounts>('TaskCounts').implement({
+  description: "The run's tasks per status (total: all of them).",
   fields: (t) => ({
     total: t.exposeInt('total'),
     queued: t.exposeInt('queued'),
@@ -43,61 +66,74 @@ const CountsRef = builder.objectRef<Counts>('TaskCounts').implement({
   }),
 });
 
-type Summary = Awaited<ReturnType<typeof summarizeResults>>;
+type Summary = Awaited<ReturnType<typeof summarizeResults>> & { energyKwh: number | null };
 const ResultSummaryRef = builder.objectRef<Summary>('ResultSummary').implement({
+  description: "Aggregates of the run's results so far.",
   fields: (t) => ({
-    rows: t.exposeInt('rows'),
-    cables: t.exposeInt('cables'),
-    overloadedCables: t.exposeInt('overloadedCables'),
-    maxUtilization: t.exposeFloat('maxUtilization', { nullable: true }),
+    rows: t.exposeInt('rows', { description: 'Rows of the results CSV (one per cable per task)' }),
+    cables: t.exposeInt('cables', { description: 'Distinct cables with results' }),
+    overloadedCables: t.exposeInt('overloadedCables', {
+      description: 'Distinct cables overloaded in at least one interval',
+    }),
+    maxUtilization: t.exposeFloat('maxUtilization', {
+      nullable: true,
+      description: 'max peakKw / capacityKw',
+    }),
+    energyKwh: t.exposeFloat('energyKwh', {
+      nullable: true,
+      description: 'Σ of the finished tasks’ energy through the cables leaving their substation (kWh)',
+    }),
   }),
 });
 
-type RunEvent = Awaited<ReturnType<typeof listRunEvents>>[number];
-export const RecordedEventRef = builder.objectRef<RunEvent>('RecordedEvent').implement({
-  fields: (t) => ({
-    position: t.int({ resolve: (e) => e.position }),
-    id: t.exposeID('eventId'),
-    type: t.exposeString('type'),
-    taskId: t.exposeString('taskId', { nullable: true }),
-    producer: t.exposeString('producer'),
-    occurredAt: t.exposeString('occurredAt'),
-    data: t.field({ type: 'JSON', resolve: (e) => e.data }),
-  }),
-});
+const counts = (run: Run, context: Context) =>
+  context.once(run, 'counts', () => countTasksByStatus(context.db, run.id));
+const progress = async (run: Run, context: Context) =>
+  progressOf(run, await counts(run, context), context.now());
 
-const isoOrNull = (value: string | null) => (value ? `${value.replace(' ', 'T')}Z` : null);
-const clampPage = (first: number | null | undefined) => Math.min(Math.max(first ?? 50, 1), 500);
+const TaskConnection = connectionType('TaskConnection', TaskRef);
+const RunEventConnection = connectionType('RunEventConnection', RunEventRef);
 
 RunRef.implement({
+  description: 'A run: its request, status, progress, tasks, events and results.',
   fields: (t) => ({
     id: t.exposeID('id'),
     status: t.field({ type: RunStatus, resolve: (run) => run.status }),
     request: t.field({ type: RunRequestRef, resolve: (run) => run }),
-    counts: t.field({ type: CountsRef, resolve: (run, _, { db }) => countTasksByStatus(db, run.id) }),
+    counts: t.field({ type: CountsRef, resolve: (run, _, context) => counts(run, context) }),
     percent: t.float({
-      resolve: async (run, _, { db }) => {
-        const counts = await countTasksByStatus(db, run.id);
-        const total = Math.max(counts.total, run.taskCount ?? 0);
-        return total ? ((counts.finished + counts.failed + counts.cancelled) * 100) / total : 0;
-      },
+      description: 'Tasks in a terminal state over all planned tasks, 0–100',
+      resolve: async (run, _, context) => (await progress(run, context)).percent,
     }),
-    taskCount: t.int({ nullable: true, resolve: (run) => run.taskCount }),
-    generation: t.exposeInt('generation'),
-    reason: t.exposeString('reason', { nullable: true }),
-    cancelRequested: t.exposeBoolean('cancelRequested'),
-    requestedAt: t.string({ nullable: true, resolve: (run) => isoOrNull(run.requestedAt) }),
-    startedAt: t.string({ nullable: true, resolve: (run) => isoOrNull(run.startedAt) }),
-    completedAt: t.string({ nullable: true, resolve: (run) => isoOrNull(run.completedAt) }),
+    tasksPerSecond: t.float({
+      description: 'Average since the run was planned',
+      resolve: async (run, _, context) => (await progress(run, context)).tasksPerSecond,
+    }),
+    etaSeconds: t.float({
+      nullable: true,
+      description: 'Seconds left at that rate; 0 once terminal, null while unknown',
+      resolve: async (run, _, context) => (await progress(run, context)).etaSeconds,
+    }),
     durationMs: t.float({
       nullable: true,
-      resolve: (run) => {
-        const start = isoOrNull(run.requestedAt);
-        if (!start) return null;
-        const end = isoOrNull(run.completedAt);
-        return (end ? Date.parse(end) : Date.now()) - Date.parse(start);
+      description: 'From the request to completion (or to now while the run goes on)',
+      resolve: (run, _, context) => {
+        if (!run.requestedAt) return null;
+        const end = run.completedAt ? Date.parse(isoTimestamp(run.completedAt)!) : context.now();
+        return end - Date.parse(isoTimestamp(run.requestedAt)!);
       },
     }),
+    requestedAt: t.string({ nullable: true, resolve: (run) => isoTimestamp(run.requestedAt) }),
+    startedAt: t.string({
+      nullable: true,
+      description: 'When it was planned',
+      resolve: (run) => isoTimestamp(run.startedAt),
+    }),
+    completedAt: t.string({ nullable: true, resolve: (run) => isoTimestamp(run.completedAt) }),
+    reason: t.exposeString('reason', { nullable: true, description: 'Why it failed, when it did' }),
+    generation: t.exposeInt('generation', { description: 'Raised by each retry of failed tasks' }),
+    taskCount: t.int({ nullable: true, resolve: (run) => run.taskCount }),
+    cancelRequested: t.exposeBoolean('cancelRequested'),
     topology: t.field({
       type: TopologyRef,
       nullable: true,
@@ -105,47 +141,53 @@ RunRef.implement({
         run.topologyId ? ((await getTopology(db, run.topologyId)) ?? null) : null,
     }),
     tasks: t.field({
-      type: [TaskRef],
+      type: TaskConnection,
+      description: 'In plan order (selection, then start date)',
       args: {
         status: t.arg({ type: [TaskStatus], required: false }),
         first: t.arg.int(),
-        after: t.arg.int(),
+        after: t.arg.string(),
       },
-      resolve: (run, args, { db }) =>
-        listTasks(db, {
+      resolve: async (run, args, { db }) => {
+        const size = pageLimit(args.first);
+        const rows = await listTasks(db, {
           runId: run.id,
           status: args.status ?? undefined,
-          after: args.after ?? undefined,
-          limit: clampPage(args.first),
-        }),
+          after: numericCursor(args.after),
+          limit: size + 1,
+        });
+        return toPage(rows, size, (task) => String(task.id));
+      },
     }),
     events: t.field({
-      type: [RecordedEventRef],
-      args: { first: t.arg.int(), after: t.arg.int() },
-      resolve: (run, args, { db }) =>
-        listRunEvents(db, {
+      type: RunEventConnection,
+      description: 'In recording order',
+      args: { first: t.arg.int(), after: t.arg.string() },
+      resolve: async (run, args, { db }) => {
+        const size = pageLimit(args.first);
+        const rows = await listRunEvents(db, {
           runId: run.id,
-          afterPosition: args.after ?? undefined,
-          limit: clampPage(args.first),
-        }),
+          afterPosition: numericCursor(args.after),
+          limit: size + 1,
+        });
+        return toPage(rows.map(recordedEventView), size, (event) => String(event.position));
+      },
     }),
     resultSummary: t.field({
       type: ResultSummaryRef,
-      resolve: (run, _, { db }) => summarizeResults(db, run.id),
+      resolve: async (run, _, { db }) => ({
+        ...(await summarizeResults(db, run.id)),
+        energyKwh: await sumTaskEnergy(db, run.id),
+      }),
     }),
-    resultsCsvUrl: t.string({ resolve: (run) => `/runs/${run.id}/results.csv` }),
+    resultsCsvUrl: t.string({
+      description: 'Path of the results CSV on this gateway',
+      resolve: (run) => `/runs/${run.id}/results.csv`,
+    }),
   }),
 });
 
-const RunPageRef = builder
-  .objectRef<{ nodes: Run[]; endCursor: string | null; hasNextPage: boolean }>('RunPage')
-  .implement({
-    fields: (t) => ({
-      nodes: t.field({ type: [RunRef], resolve: (page) => page.nodes }),
-      endCursor: t.exposeString('endCursor', { nullable: true }),
-      hasNextPage: t.exposeBoolean('hasNextPage'),
-    }),
-  });
+const RunConnection = connectionType('RunConnection', RunRef);
 
 builder.queryFields((t) => ({
   run: t.field({
@@ -155,22 +197,33 @@ builder.queryFields((t) => ({
     resolve: async (_, { id }, { db }) => (await getRun(db, String(id))) ?? null,
   }),
   runs: t.field({
-    type: RunPageRef,
-    description: "Newest first. Pass the previous page's endCursor as `after` for the next page.",
+    type: RunConnection,
+    description: 'Newest first.',
     args: {
       status: t.arg({ type: [RunStatus], required: false }),
       first: t.arg.int(),
       after: t.arg.string(),
     },
     resolve: async (_, args, { db }) => {
-      const limit = clampPage(args.first);
+      const size = pageLimit(args.first);
       const rows = await listRuns(db, {
         status: args.status ?? undefined,
         after: args.after ?? undefined,
-        limit: limit + 1,
+        limit: size + 1,
       });
-      const nodes = rows.slice(0, limit);
-      return { nodes, endCursor: nodes.at(-1)?.id ?? null, hasNextPage: rows.length > limit };
+      return toPage(rows, size, (run) => run.id);
     },
   }),
 }));
+
+builder.subscriptionField('runs', (t) =>
+  t.field({
+    type: RunRef,
+    description: 'Every run not yet finished first, then each run as it changes.',
+    subscribe: (_, __, context) => {
+      requireToken(context);
+      return context.live.runs();
+    },
+    resolve: (run) => run,
+  }),
+);

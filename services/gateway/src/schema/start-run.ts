@@ -1,7 +1,7 @@
 import { v4 as uuidv4 } from 'uuid';
-import { InvalidDateError, parseSource, parseWindow } from '@conveyor/grid';
-import { createEvent } from '@conveyor/messages';
 import { emptyRun, evolveRun, getRun, type Run } from '@conveyor/db';
+import { parseSource, parseTaskDate } from '@conveyor/grid';
+import { createEvent, type Chunk as ChunkValue } from '@conveyor/messages';
 import { requireToken } from '../context.js';
 import { builder } from './builder.js';
 import {
@@ -34,21 +34,21 @@ const StartRunInput = builder.inputType('StartRunInput', {
 const StartRunSuccess = builder
   .objectRef<{ __typename: 'StartRunSuccess'; run: Run }>('StartRunSuccess')
   .implement({
-    isTypeOf: (v) => (v as { __typename?: string }).__typename === 'StartRunSuccess',
-    fields: (t) => ({ run: t.field({ type: RunRef, resolve: (v) => v.run }) }),
+    isTypeOf: (value) => (value as { __typename?: unknown }).__typename === 'StartRunSuccess',
+    fields: (t) => ({ run: t.field({ type: RunRef, resolve: (success) => success.run }) }),
   });
 
 const StartRunResult = builder.unionType('StartRunResult', {
   types: [
     StartRunSuccess,
-    MalformedDateError.ref,
     InvalidWindowError.ref,
+    MalformedDateError.ref,
     InvalidSourceError.ref,
     InvalidSelectionsError.ref,
   ],
 });
 
-type Input = {
+export type StartRunRequest = {
   topologySource: string;
   from: string;
   to: string;
@@ -56,34 +56,46 @@ type Input = {
   selections?: string[] | null;
 };
 
+/** Limits of the columns that keep a request (runs.topology_source, run_process.selection). */
+const MAX_SOURCE_LENGTH = 1024;
+const MAX_SELECTION_LENGTH = 128;
+const MAX_SELECTIONS = 10_000;
+
 /** The first thing wrong with a request, as a typed error; null when it is valid. */
-export function validateStartRun(input: Input): UserError | null {
+export function validateStartRun(input: StartRunRequest): UserError | null {
+  const dates: Partial<Record<'from' | 'to', number>> = {};
   for (const field of ['from', 'to'] as const) {
     try {
-      parseWindow(input[field], input[field]);
+      dates[field] = parseTaskDate(input[field]);
     } catch (error) {
       return MalformedDateError.make((error as Error).message, field);
     }
   }
-  try {
-    parseWindow(input.from, input.to);
-  } catch (error) {
-    if (error instanceof InvalidDateError) return InvalidWindowError.make(error.message, 'to');
-    throw error;
-  }
+  if (dates.to! < dates.from!)
+    return InvalidWindowError.make(`the window ends (${input.to}) before it starts (${input.from})`, 'to');
+  if (input.topologySource.length > MAX_SOURCE_LENGTH)
+    return InvalidSourceError.make(`longer than ${MAX_SOURCE_LENGTH} characters`, 'topologySource');
   try {
     parseSource(input.topologySource);
   } catch (error) {
     return InvalidSourceError.make((error as Error).message, 'topologySource');
   }
-  if (input.selections) {
-    const ids = input.selections.map((s) => s.trim());
-    if (ids.length === 0 || ids.some((s) => !s) || new Set(ids).size !== ids.length) {
+  const ids = input.selections;
+  if (ids) {
+    if (ids.length === 0 || ids.length > MAX_SELECTIONS)
       return InvalidSelectionsError.make(
-        'selections must be distinct, non-blank ids (omit the list to compute all)',
+        `give 1 to ${MAX_SELECTIONS} selections, or omit the list to compute them all`,
         'selections',
       );
-    }
+    const bad = ids.find((id) => id.trim() !== id || id === '' || id.length > MAX_SELECTION_LENGTH);
+    if (bad !== undefined)
+      return InvalidSelectionsError.make(
+        `"${bad}" is not a selection id (non-blank, no surrounding spaces, at most ${MAX_SELECTION_LENGTH} characters)`,
+        'selections',
+      );
+    const repeated = ids.find((id, i) => ids.indexOf(id) !== i);
+    if (repeated !== undefined)
+      return InvalidSelectionsError.make(`"${repeated}" is listed twice`, 'selections');
   }
   return null;
 }
@@ -92,7 +104,7 @@ builder.mutationField('startRun', (t) =>
   t.field({
     type: StartRunResult,
     description:
-      'Requests a run: publishes run.requested. Unknown selections fail the run once the topology is built.',
+      'Requests a run: publishes run.requested. Selections unknown to the topology fail the run once it is built.',
     args: { input: t.arg({ type: StartRunInput, required: true }) },
     resolve: async (_, { input }, context) => {
       requireToken(context);
@@ -102,9 +114,10 @@ builder.mutationField('startRun', (t) =>
       const event = createEvent('run.requested', {
         runId,
         producer: 'gateway',
+        now: new Date(context.now()),
         data: {
           window: { start: input.from, end: input.to },
-          chunk: (input.chunk ?? 'MONTH').toLowerCase() as 'none' | 'day' | 'week' | 'month',
+          chunk: (input.chunk ?? 'MONTH').toLowerCase() as ChunkValue,
           selections: input.selections ?? null,
           topologySource: input.topologySource,
           calculation: 'grid-load',
@@ -112,7 +125,7 @@ builder.mutationField('startRun', (t) =>
         },
       });
       await context.publishEvent(event);
-      // The poller may not have projected the run yet: answer with the request's own projection.
+      // The poller has most likely not recorded the run yet: answer with the projection of the request.
       const run = (await getRun(context.db, runId)) ?? evolveRun(emptyRun(runId), event);
       return { __typename: 'StartRunSuccess' as const, run };
     },

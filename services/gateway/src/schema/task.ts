@@ -1,25 +1,32 @@
 import { getTask, type Task } from '@conveyor/db';
+import { TaskStatus as TaskStatusValues } from '@conveyor/messages';
 import { builder } from './builder.js';
+import { isoTimestamp } from './timestamps.js';
 
-const isoOrNull = (value: string | null) => (value ? `${value.replace(' ', 'T')}Z` : null);
+export const TaskStatus = builder.enumType('TaskStatus', { values: TaskStatusValues.options });
 
 export const TaskRef = builder.objectRef<Task>('Task').implement({
+  description: 'One selection × one piece of the window: a row of run_process.',
   fields: (t) => ({
     id: t.exposeID('taskId'),
     runId: t.exposeID('runId'),
     selection: t.exposeString('selection', { nullable: true }),
-    startDate: t.exposeString('startDate', { nullable: true }),
-    endDate: t.exposeString('endDate', { nullable: true }),
-    status: t.exposeString('taskStatus'),
-    generation: t.exposeInt('generation'),
+    startDate: t.exposeString('startDate', { nullable: true, description: '"YYYY-MM-DD HH:mm" UTC' }),
+    endDate: t.exposeString('endDate', { nullable: true, description: '"YYYY-MM-DD HH:mm" UTC, inclusive' }),
+    status: t.field({ type: TaskStatus, resolve: (task) => task.taskStatus }),
+    generation: t.exposeInt('generation', { description: 'Raised by each retry of the task' }),
     attempt: t.exposeInt('attempt'),
     workerId: t.exposeString('workerId', { nullable: true }),
-    queuedAt: t.string({ nullable: true, resolve: (task) => isoOrNull(task.queuedAt) }),
-    startedAt: t.string({ nullable: true, resolve: (task) => isoOrNull(task.startedAt) }),
-    finishedAt: t.string({ nullable: true, resolve: (task) => isoOrNull(task.finishedAt) }),
+    queuedAt: t.string({ nullable: true, resolve: (task) => isoTimestamp(task.queuedAt) }),
+    startedAt: t.string({ nullable: true, resolve: (task) => isoTimestamp(task.startedAt) }),
+    finishedAt: t.string({ nullable: true, resolve: (task) => isoTimestamp(task.finishedAt) }),
     durationMs: t.exposeFloat('durationMs', { nullable: true }),
     error: t.exposeString('error', { nullable: true }),
-    summary: t.field({ type: 'JSON', nullable: true, resolve: (task) => task.summary }),
+    summary: t.string({
+      nullable: true,
+      description: "The calculation's summary of the task, JSON-encoded",
+      resolve: (task) => (task.summary === null ? null : JSON.stringify(task.summary)),
+    }),
   }),
 });
 

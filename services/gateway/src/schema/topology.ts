@@ -4,6 +4,7 @@ import { builder } from './builder.js';
 type Topology = NonNullable<Awaited<ReturnType<typeof getTopology>>>;
 
 export const TopologyRef = builder.objectRef<Topology>('Topology').implement({
+  description: 'A stored topology snapshot (the same input is built and stored once).',
   fields: (t) => ({
     id: t.exposeID('id'),
     contentHash: t.exposeString('contentHash'),

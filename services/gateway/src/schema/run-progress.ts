@@ -1,0 +1,38 @@
+import { requireToken } from '../context.js';
+import type { RunProgress } from '../progress.js';
+import { builder } from './builder.js';
+import { RunStatus } from './run.js';
+
+const RunProgressRef = builder.objectRef<RunProgress>('RunProgress').implement({
+  description: "A run's status and task counts, with its rate and ETA.",
+  fields: (t) => ({
+    runId: t.exposeID('runId'),
+    status: t.field({ type: RunStatus, resolve: (progress) => progress.status }),
+    total: t.exposeInt('total'),
+    queued: t.exposeInt('queued'),
+    started: t.exposeInt('started'),
+    finished: t.exposeInt('finished'),
+    failed: t.exposeInt('failed'),
+    cancelled: t.exposeInt('cancelled'),
+    percent: t.exposeFloat('percent', { description: '0–100' }),
+    tasksPerSecond: t.exposeFloat('tasksPerSecond'),
+    etaSeconds: t.exposeFloat('etaSeconds', {
+      nullable: true,
+      description: '0 once terminal, null while unknown',
+    }),
+  }),
+});
+
+builder.subscriptionField('runProgress', (t) =>
+  t.field({
+    type: RunProgressRef,
+    description:
+      "The run's current progress first, then every change; completes once the run is terminal (after run.completed).",
+    args: { runId: t.arg.id({ required: true }) },
+    subscribe: (_, { runId }, context) => {
+      requireToken(context);
+      return context.live.runProgress(String(runId));
+    },
+    resolve: (progress) => progress,
+  }),
+);
