@@ -39,6 +39,16 @@ export function requiredVariables(schema: ObjectSchema): string[] {
     .map(([name]) => name);
 }
 
+/** Variables with a default: DESIGN §4 wants the deployment files to set each of them explicitly. */
+export function defaultedVariables(schema: ObjectSchema): string[] {
+  return Object.entries(schema.shape as Record<string, z.ZodType>)
+    .filter(([, field]) => {
+      const parsed = field.safeParse(undefined);
+      return parsed.success && parsed.data !== undefined;
+    })
+    .map(([name]) => name);
+}
+
 /** The default of a variable, when it has one. */
 export function defaultOf(schema: ObjectSchema, variable: string): unknown {
   const field = (schema.shape as Record<string, z.ZodType>)[variable];

@@ -5,18 +5,15 @@ import {
   TriggerAuthentication,
   type ITriggerAuthentication,
 } from '@kubernetes-models/keda/keda.sh/v1alpha1/TriggerAuthentication';
-import { Deployment, type IDeployment } from 'kubernetes-models/apps/v1/Deployment';
-import { StatefulSet, type IStatefulSet } from 'kubernetes-models/apps/v1/StatefulSet';
-import { CronJob, type ICronJob } from 'kubernetes-models/batch/v1/CronJob';
-import { Job, type IJob } from 'kubernetes-models/batch/v1/Job';
-import { NetworkPolicy, type INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
-import {
-  PodDisruptionBudget,
-  type IPodDisruptionBudget,
-} from 'kubernetes-models/policy/v1/PodDisruptionBudget';
-import { ConfigMap, type IConfigMap } from 'kubernetes-models/v1/ConfigMap';
+import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
+import { StatefulSet } from 'kubernetes-models/apps/v1/StatefulSet';
+import { CronJob } from 'kubernetes-models/batch/v1/CronJob';
+import { Job } from 'kubernetes-models/batch/v1/Job';
+import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
+import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
+import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { Secret, type ISecret } from 'kubernetes-models/v1/Secret';
-import { Service, type IService } from 'kubernetes-models/v1/Service';
+import { Service } from 'kubernetes-models/v1/Service';
 import { RabbitmqCluster, Route } from './custom-kinds.js';
 import type { Manifest } from './manifests.js';
 
@@ -28,7 +25,7 @@ type Check = (manifest: Manifest) => void;
  */
 export const kinds: Record<string, { check: Check; typedBy?: { module: string; type: string } }> = {
   'v1/ConfigMap': {
-    check: (m) => new ConfigMap(m as unknown as IConfigMap).validate(),
+    check: (m) => new ConfigMap(m).validate(),
     typedBy: { module: 'kubernetes-models/v1/ConfigMap', type: 'IConfigMap' },
   },
   'v1/Secret': {
@@ -36,31 +33,31 @@ export const kinds: Record<string, { check: Check; typedBy?: { module: string; t
     typedBy: { module: 'kubernetes-models/v1/Secret', type: 'ISecret' },
   },
   'v1/Service': {
-    check: (m) => new Service(m as unknown as IService).validate(),
+    check: (m) => new Service(m).validate(),
     typedBy: { module: 'kubernetes-models/v1/Service', type: 'IService' },
   },
   'apps/v1/Deployment': {
-    check: (m) => new Deployment(m as unknown as IDeployment).validate(),
+    check: (m) => new Deployment(m).validate(),
     typedBy: { module: 'kubernetes-models/apps/v1/Deployment', type: 'IDeployment' },
   },
   'apps/v1/StatefulSet': {
-    check: (m) => new StatefulSet(m as unknown as IStatefulSet).validate(),
+    check: (m) => new StatefulSet(m).validate(),
     typedBy: { module: 'kubernetes-models/apps/v1/StatefulSet', type: 'IStatefulSet' },
   },
   'batch/v1/Job': {
-    check: (m) => new Job(m as unknown as IJob).validate(),
+    check: (m) => new Job(m).validate(),
     typedBy: { module: 'kubernetes-models/batch/v1/Job', type: 'IJob' },
   },
   'batch/v1/CronJob': {
-    check: (m) => new CronJob(m as unknown as ICronJob).validate(),
+    check: (m) => new CronJob(m).validate(),
     typedBy: { module: 'kubernetes-models/batch/v1/CronJob', type: 'ICronJob' },
   },
   'policy/v1/PodDisruptionBudget': {
-    check: (m) => new PodDisruptionBudget(m as unknown as IPodDisruptionBudget).validate(),
+    check: (m) => new PodDisruptionBudget(m).validate(),
     typedBy: { module: 'kubernetes-models/policy/v1/PodDisruptionBudget', type: 'IPodDisruptionBudget' },
   },
   'networking.k8s.io/v1/NetworkPolicy': {
-    check: (m) => new NetworkPolicy(m as unknown as INetworkPolicy).validate(),
+    check: (m) => new NetworkPolicy(m).validate(),
     typedBy: { module: 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy', type: 'INetworkPolicy' },
   },
   'keda.sh/v1alpha1/ScaledObject': {

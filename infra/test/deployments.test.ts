@@ -11,14 +11,19 @@ import type { IService } from 'kubernetes-models/v1/Service';
 import { describe, expect, it } from 'vitest';
 import { brokerNames } from '@conveyor/messages';
 import { loadConfig } from '@conveyor/runtime';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { loadCompose } from '../src/compose.js';
+import { Kustomization } from '../src/custom-kinds.js';
+import { parseYaml } from '../src/manifests.js';
 import type { Route } from '../src/custom-kinds.js';
 import { matchesSelector } from '../src/network-policy.js';
-import { composeFile, repoRoot } from '../src/paths.js';
+import { composeFile, openshiftOverlays, repoRoot } from '../src/paths.js';
 import { asProcessEnv, resolveContainerEnv } from '../src/pod-env.js';
 import {
   cliVariables,
   defaultOf,
+  defaultedVariables,
   knownVariables,
   requiredVariables,
   serviceNames,
@@ -46,6 +51,18 @@ it.skipIf(!kubectlHere)(
   },
 );
 
+it('has the example overlay rename exactly the images docker compose builds', async () => {
+  const kustomization = Kustomization.parse(
+    parseYaml(await readFile(join(openshiftOverlays, 'example', 'kustomization.yaml'), 'utf8')),
+  );
+  const composeImages = new Set(
+    Object.values(compose.services).flatMap((entry) =>
+      entry.image?.startsWith('conveyor/') ? [imageName(entry.image)] : [],
+    ),
+  );
+  expect(new Set(kustomization.images?.map((image) => image.name))).toEqual(composeImages);
+});
+
 describe.each(sets)('$name', ({ name, documents }) => {
   describe.each(serviceNames)('the %s Deployment', (service) => {
     const { schema, healthPortVariable } = services[service];
@@ -57,6 +74,10 @@ describe.each(sets)('$name', ({ name, documents }) => {
     it('sets every variable its config requires, from ConfigMaps and Secrets that exist', () => {
       expect(env.missing).toEqual([]);
       for (const variable of requiredVariables(schema)) expect(env.values.has(variable)).toBe(true);
+    });
+
+    it('sets every variable that has a default explicitly (DESIGN §4), so that no default decides in production', () => {
+      expect(defaultedVariables(schema).filter((variable) => !env.values.has(variable))).toEqual([]);
     });
 
     it('sets no variable its service does not know', () => {
@@ -132,9 +153,10 @@ describe.each(sets)('$name', ({ name, documents }) => {
       expect(matchesSelector(deployment.spec?.selector, pod.labels)).toBe(true);
     });
 
-    it.runIf(name === 'base')('runs the image docker compose builds for it', () => {
-      expect(container.image).toBe(compose.services[service]?.image);
-    });
+    if (name === 'base')
+      it('runs the image docker compose builds for it', () => {
+        expect(container.image).toBe(compose.services[service]?.image);
+      });
   });
 
   describe('the gateway', () => {
@@ -228,6 +250,7 @@ describe.each(sets)('$name', ({ name, documents }) => {
       const known = knownVariables(startRunSchema);
       expect([...env.values.keys()].filter((variable) => !known.includes(variable))).toEqual([]);
       for (const variable of requiredVariables(startRunSchema)) expect(env.values.has(variable)).toBe(true);
+      expect(defaultedVariables(startRunSchema).filter((variable) => !env.values.has(variable))).toEqual([]);
       expect(() => loadConfig(startRunSchema, asProcessEnv(env))).not.toThrow();
     });
   });
@@ -248,9 +271,10 @@ describe.each(sets)('$name', ({ name, documents }) => {
       expect([...env.values.keys()].filter((variable) => !cliKnows.includes(variable))).toEqual([]);
     });
 
-    it.runIf(name === 'base')('uses the CLI image docker compose builds for `migrate`', () => {
-      expect(container.image).toBe(compose.services.migrate?.image);
-    });
+    if (name === 'base')
+      it('uses the CLI image docker compose builds for `migrate`', () => {
+        expect(container.image).toBe(compose.services.migrate?.image);
+      });
   });
 
   it('hardens every pod it runs the same way (non-root, no capabilities, read-only root, bounded resources)', () => {
