@@ -2,37 +2,42 @@ export { createDatabase } from './database.js';
 export type { Database } from './database.js';
 export { migrate, migrationsFolder } from './migrate.js';
 export { runEvents, runProcess, runs, taskResults, topologies } from './schema.js';
+
 export { appendEvents, projectEvents, recordEvents } from './projections/record-events.js';
 export { rebuildProjections } from './projections/rebuild.js';
-export { evolveRun, emptyRun } from './projections/run-row.js';
+export { emptyRun, evolveRun } from './projections/run-row.js';
 export type { RunRow } from './projections/run-row.js';
-export { evolveQueued, evolveTask, emptyTask } from './projections/task-row.js';
+export { emptyTask, evolveQueued, evolveTask } from './projections/task-row.js';
 export type { TaskRow } from './projections/task-row.js';
-export {
-  getRun,
-  getRunRequest,
-  getRunStatus,
-  hasEvent,
-  listRunEvents,
-  listRuns,
-} from './queries/run-queries.js';
-export type { Run } from './queries/run-queries.js';
-export {
-  countTasksByStatus,
-  findStalledTasks,
-  getTask,
-  listFailedTasks,
-  listTasks,
-  recordHeartbeats,
-} from './queries/task-queries.js';
-export type { Task } from './queries/task-queries.js';
-export {
-  claimCompletion,
-  findCompletableRuns,
-  findUnpublishedCompletions,
-  markCompletionPublished,
-} from './queries/completion-queries.js';
-export type { Completion } from './queries/completion-queries.js';
-export { findTopologyByHash, getTopology, loadTopology, saveTopology } from './queries/topology-queries.js';
-export { streamTaskResults, summarizeResults, writeTaskResults } from './queries/result-queries.js';
-export type { ResultRow } from './queries/result-queries.js';
+
+export { getRun } from './queries/get-run.js';
+export type { Run } from './queries/get-run.js';
+export { getRunStatus } from './queries/get-run-status.js';
+export { getRunRequest } from './queries/get-run-request.js';
+export { listRuns } from './queries/list-runs.js';
+export { hasEvent } from './queries/has-event.js';
+export { listRunEvents } from './queries/list-run-events.js';
+
+export { getTask } from './queries/get-task.js';
+export type { Task } from './queries/get-task.js';
+export { listTasks } from './queries/list-tasks.js';
+export { countTasksByStatus } from './queries/count-tasks-by-status.js';
+export { listFailedTasks } from './queries/list-failed-tasks.js';
+export { recordHeartbeats } from './queries/record-heartbeats.js';
+export { findStalledTasks } from './queries/find-stalled-tasks.js';
+
+export type { Completion } from './queries/completion.js';
+export { findCompletableRuns } from './queries/find-completable-runs.js';
+export { claimCompletion } from './queries/claim-completion.js';
+export { findUnpublishedCompletions } from './queries/find-unpublished-completions.js';
+export { markCompletionPublished } from './queries/mark-completion-published.js';
+
+export { saveTopology } from './queries/save-topology.js';
+export { findTopologyByHash } from './queries/find-topology-by-hash.js';
+export { getTopology } from './queries/get-topology.js';
+export { loadTopology } from './queries/load-topology.js';
+
+export type { ResultRow } from './queries/result-row.js';
+export { writeTaskResults } from './queries/write-task-results.js';
+export { streamTaskResults } from './queries/stream-task-results.js';
+export { summarizeResults } from './queries/summarize-results.js';

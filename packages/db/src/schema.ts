@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import type { RunStatus } from '@conveyor/messages';
+import type { RunStatus, TaskStatus } from '@conveyor/messages';
 import {
   bigint,
   boolean,
@@ -84,6 +84,9 @@ export const runs = mysqlTable(
     /** The last generation whose completion was claimed (by a poller) or recorded (run.completed). */
     completedGeneration: int('completed_generation'),
     completionPublished: boolean('completion_published').notNull().default(false),
+    /** Ordering keys of the events that set `reason` and `topology_id`. */
+    reasonKey: varchar('reason_key', { length: 96 }).notNull().default(''),
+    topologyKey: varchar('topology_key', { length: 96 }).notNull().default(''),
   },
   (t) => [index('runs_status').on(t.status, t.id)],
 );
@@ -98,7 +101,7 @@ export const runProcess = mysqlTable(
     selection: binaryId('selection'),
     startDate: varchar('start_date', { length: 16 }),
     endDate: varchar('end_date', { length: 16 }),
-    taskStatus: varchar('task_status', { length: 16 }).notNull(),
+    taskStatus: varchar('task_status', { length: 16 }).$type<TaskStatus>().notNull(),
     statusKey: varchar('status_key', { length: 128 }).notNull(),
     generation: int('generation').notNull().default(0),
     attempt: int('attempt').notNull().default(0),

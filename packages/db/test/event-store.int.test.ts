@@ -1,11 +1,12 @@
 import fc from 'fast-check';
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { ConveyorEvent } from '@conveyor/messages';
 import { createTestDatabase } from '../src/testing.js';
 import { migrate } from '../src/migrate.js';
-import { recordEvents } from '../src/projections/record-events.js';
+import { appendEvents, recordEvents } from '../src/projections/record-events.js';
 import { rebuildProjections } from '../src/projections/rebuild.js';
-import { runHistory, type TaskFate } from './history.js';
+import { runHistory, type HistoryOptions, type TaskFate } from './history.js';
 
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
 
@@ -16,44 +17,63 @@ afterAll(async () => {
   await database.close();
 });
 
-async function rows(query: ReturnType<typeof sql>) {
+async function rows(query: SQL) {
   const [result] = (await database.db.execute(query)) as unknown as [Record<string, unknown>[]];
   return result;
 }
 
-const projections = async () => ({
+/** Every column of both projections; `run_process.id` only when asked (it follows arrival order). */
+const projections = async (options: { ids?: boolean } = {}) => ({
   runs: await rows(sql`SELECT * FROM runs ORDER BY id`),
-  tasks:
-    await rows(sql`SELECT run_id, task_id, selection, start_date, end_date, task_status, status_key, generation, attempt, worker_id,
-      queued_at, queued_key, started_at, started_key, finished_at, duration_ms, error, summary, last_heartbeat_at
-    FROM run_process ORDER BY task_id`),
+  tasks: (await rows(sql`SELECT * FROM run_process ORDER BY task_id`)).map(({ id, ...row }) =>
+    options.ids ? { id, ...row } : row,
+  ),
 });
 
 async function clear() {
-  await database.db.execute(sql`DELETE FROM run_events`);
-  await database.db.execute(sql`DELETE FROM runs`);
-  await database.db.execute(sql`DELETE FROM run_process`);
+  for (const table of ['run_events', 'runs', 'run_process'])
+    await database.db.execute(sql.raw(`DELETE FROM ${table}`));
 }
 
-describe('migrations', () => {
-  it('create every table, and a second run changes nothing', async () => {
+/** Empties the tables and restarts `run_process.id`, as on a new database. */
+async function truncate() {
+  for (const table of ['run_events', 'runs', 'run_process'])
+    await database.db.execute(sql.raw(`TRUNCATE TABLE ${table}`));
+}
+
+const schemaOf = () =>
+  rows(sql`SELECT table_name, column_name, column_type, is_nullable, column_default, column_key
+    FROM information_schema.columns WHERE table_schema = DATABASE() ORDER BY 1, 2`);
+
+describe('migrate', () => {
+  it('creates the database and every table, and a second run applies nothing', async () => {
+    const url = new URL(database.url);
+    url.pathname = `/${database.name}_m`;
+    try {
+      const first = await migrate(url.toString());
+      expect(first.applied).toEqual(['0000_init', '0001_run_reason_and_topology_keys']);
+      const second = await migrate(url.toString());
+      expect(second).toEqual({ database: `${database.name}_m`, applied: [] });
+    } finally {
+      await database.db.execute(sql.raw(`DROP DATABASE IF EXISTS \`${database.name}_m\``));
+    }
+  });
+
+  it('leaves a migrated database unchanged when run again, even twice at once', async () => {
     const tables = await rows(
-      sql`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE() ORDER BY table_name`,
+      sql`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE() ORDER BY 1`,
     );
     expect(tables.map((t) => t.name)).toEqual(
       expect.arrayContaining(['run_events', 'run_process', 'runs', 'task_results', 'topologies']),
     );
-    const schemaBefore = await rows(
-      sql`SELECT table_name, column_name, column_type FROM information_schema.columns WHERE table_schema = DATABASE() ORDER BY 1, 2`,
+    const before = await schemaOf();
+    const applied = await rows(sql`SELECT id, hash, created_at FROM __drizzle_migrations ORDER BY id`);
+    const again = await Promise.all([migrate(database.url), migrate(database.url)]);
+    expect(again.map((r) => r.applied)).toEqual([[], []]);
+    expect(await schemaOf()).toEqual(before);
+    expect(await rows(sql`SELECT id, hash, created_at FROM __drizzle_migrations ORDER BY id`)).toEqual(
+      applied,
     );
-    const applied = await rows(sql`SELECT COUNT(*) AS n FROM __drizzle_migrations`);
-    await migrate(database.url);
-    expect(
-      await rows(
-        sql`SELECT table_name, column_name, column_type FROM information_schema.columns WHERE table_schema = DATABASE() ORDER BY 1, 2`,
-      ),
-    ).toEqual(schemaBefore);
-    expect(await rows(sql`SELECT COUNT(*) AS n FROM __drizzle_migrations`)).toEqual(applied);
   });
 });
 
@@ -64,9 +84,22 @@ describe('event store', () => {
     const events = runHistory(['finished', 'finished']);
     const first = await recordEvents(database.db, events);
     const second = await recordEvents(database.db, [...events, ...events]);
-    expect(first.inserted).toHaveLength(events.length);
-    expect(second.inserted).toHaveLength(0);
+    expect(first.inserted.map((e) => e.id)).toEqual(events.map((e) => e.id));
+    expect(first.affectedRunIds).toEqual([events[0]!.runId]);
+    expect(second).toEqual({ inserted: [], affectedRunIds: [] });
     expect(await rows(sql`SELECT COUNT(*) AS n FROM run_events`)).toEqual([{ n: events.length }]);
+  });
+
+  it('appendEvents reports only the events it did not hold, inside the caller transaction', async () => {
+    const events = runHistory(['finished']);
+    await database.db.transaction((tx) => appendEvents(tx, events.slice(0, 3)));
+    const { inserted } = await database.db.transaction((tx) => appendEvents(tx, [...events, events[0]!]));
+    expect(inserted.map((e) => e.id)).toEqual(events.slice(3).map((e) => e.id));
+    const stored = await rows(
+      sql`SELECT event_id, type, run_id, task_id, data FROM run_events ORDER BY position`,
+    );
+    expect(stored.map((r) => r.event_id)).toEqual(events.map((e) => e.id));
+    expect(stored[0]).toMatchObject({ type: 'run.requested', run_id: events[0]!.runId, task_id: null });
   });
 
   it('projects a run with a retry generation', async () => {
@@ -74,14 +107,39 @@ describe('event store', () => {
     await recordEvents(database.db, events);
     const { runs, tasks } = await projections();
     expect(runs).toMatchObject([
-      { status: 'SUCCEEDED', generation: 1, task_count: 4, planned_count: 1, completed_generation: 1 },
+      {
+        status: 'SUCCEEDED',
+        generation: 1,
+        task_count: 4,
+        planned_count: 1,
+        completed_generation: 1,
+        completion_published: 1,
+        topology_id: 'topo-1',
+        reason: null,
+      },
     ]);
-    expect(tasks.map((t) => [t.start_date, t.task_status, t.attempt, t.generation])).toEqual(
+    const byDate = Object.fromEntries(tasks.map((t) => [t.start_date, t]));
+    expect(byDate['2023-01-01 00:00']).toMatchObject({ task_status: 'FINISHED', attempt: 1, generation: 0 });
+    expect(byDate['2023-01-02 00:00']).toMatchObject({
+      task_status: 'FINISHED',
+      attempt: 2,
+      generation: 0,
+      error: null,
+      duration_ms: 7,
+    });
+    expect(byDate['2023-01-03 00:00']).toMatchObject({ task_status: 'FINISHED', attempt: 1, generation: 1 });
+    expect(byDate['2023-01-04 00:00']).toMatchObject({ task_status: 'CANCELLED', attempt: 0, generation: 0 });
+  });
+
+  it('gives a run that failed before planning the reason of its failure', async () => {
+    const topology = runHistory([], { failBeforePlan: 'topology' });
+    const plan = runHistory([], { failBeforePlan: 'plan' });
+    await recordEvents(database.db, [...topology, ...plan]);
+    const { runs } = await projections();
+    expect(runs.map((r) => [r.id, r.status, r.reason, r.planned_count])).toEqual(
       expect.arrayContaining([
-        ['2023-01-01 00:00', 'FINISHED', 1, 0],
-        ['2023-01-02 00:00', 'FINISHED', 2, 0],
-        ['2023-01-03 00:00', 'FINISHED', 1, 1],
-        ['2023-01-04 00:00', 'CANCELLED', 0, 0],
+        [topology[0]!.runId, 'FAILED', 'node n7: feeds itself', null],
+        [plan[0]!.runId, 'FAILED', 'unknown selections: 9', null],
       ]),
     );
   });
@@ -95,47 +153,73 @@ describe('projections', () => {
     'cancelled',
     'failed-then-retried',
   );
+  const run = fc.record({
+    fates: fc.array(fate, { minLength: 1, maxLength: 5 }),
+    options: fc.constantFrom<HistoryOptions>(
+      {},
+      {},
+      { cancel: true },
+      { failBeforePlan: 'topology' },
+      { failBeforePlan: 'plan' },
+    ),
+  });
 
   it('are the same for any interleaving of the events, with duplicates, in any batches', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fate, { minLength: 1, maxLength: 6 }),
+        fc.array(run, { minLength: 1, maxLength: 2 }),
         fc.infiniteStream(fc.integer({ min: 0, max: 1_000_000 })),
-        fc.integer({ min: 1, max: 12 }),
-        async (fates, randoms, batchSize) => {
-          const events = runHistory(fates);
+        fc.array(fc.integer({ min: 1, max: 15 }), { minLength: 1, maxLength: 10 }),
+        async (runs, randoms, batchSizes) => {
+          const events = runs.flatMap((r) => runHistory(r.fates, r.options));
           await clear();
           await recordEvents(database.db, events);
           const expected = await projections();
 
+          // Every event, a third of them again, in a random order and random batches.
           const shuffled = [...events, ...events.filter((_, i) => i % 3 === 0)]
             .map((event) => ({ event, key: randoms.next().value as number }))
             .sort((a, b) => a.key - b.key)
             .map((e) => e.event);
           await clear();
-          for (let i = 0; i < shuffled.length; i += batchSize)
-            await recordEvents(database.db, shuffled.slice(i, i + batchSize));
+          for (let i = 0, b = 0; i < shuffled.length; b++) {
+            const size = batchSizes[b % batchSizes.length]!;
+            await recordEvents(database.db, shuffled.slice(i, i + size));
+            i += size;
+          }
           expect(await projections()).toEqual(expected);
         },
       ),
-      { numRuns: 30 },
+      { numRuns: 40 },
     );
-  }, 180_000);
+  });
 
-  it('rebuild reproduces them exactly', async () => {
+  it('rebuild reproduces them exactly, row ids included', async () => {
+    await truncate();
+    const histories: ConveyorEvent[][] = [
+      runHistory(['finished', 'failed', 'finished']),
+      runHistory(['retried-then-finished', 'failed-then-retried', 'cancelled', 'finished']),
+      runHistory(['finished', 'cancelled'], { cancel: true }),
+      runHistory([], { failBeforePlan: 'plan' }),
+    ];
+    // Recorded as the poller does: interleaved runs, in batches.
+    const events = histories.flatMap((h) => h.map((e, i) => ({ e, i }))).sort((a, b) => a.i - b.i);
+    for (let i = 0; i < events.length; i += 5)
+      await recordEvents(
+        database.db,
+        events.slice(i, i + 5).map(({ e }) => e),
+      );
+    const before = await projections({ ids: true });
+    expect(await rebuildProjections(database.db, { batchSize: 3 })).toBe(events.length);
+    expect(await projections({ ids: true })).toEqual(before);
+  });
+
+  it('rebuild after recording out of order gives the same rows, in order-independent columns', async () => {
     await clear();
-    for (const fates of [
-      ['finished', 'failed'],
-      ['retried-then-finished', 'failed-then-retried', 'cancelled'],
-    ] as TaskFate[][]) {
-      await recordEvents(database.db, runHistory(fates));
-    }
+    const events = runHistory(['finished', 'failed-then-retried']).reverse();
+    await recordEvents(database.db, events);
     const before = await projections();
-    const ids = await rows(sql`SELECT task_id, id FROM run_process ORDER BY id`);
-    expect(await rebuildProjections(database.db, { batchSize: 3 })).toBeGreaterThan(10);
+    await rebuildProjections(database.db);
     expect(await projections()).toEqual(before);
-    expect((await rows(sql`SELECT task_id FROM run_process ORDER BY id`)).map((r) => r.task_id)).toEqual(
-      ids.map((r) => r.task_id),
-    );
   });
 });

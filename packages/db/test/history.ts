@@ -1,19 +1,25 @@
-// Realistic event histories of a run, for projection tests.
+// Realistic event histories of runs, as the services publish them, for projection tests.
 import { v4 as uuidv4 } from 'uuid';
-import { createEvent, taskIdFor, type ConveyorEvent } from '@conveyor/messages';
+import { createEvent, taskIdFor, type ConveyorEvent, type QueuedTask } from '@conveyor/messages';
 
 let clock = Date.UTC(2024, 0, 1);
-const at = () => new Date((clock += 7));
+const at = () => new Date((clock += 7)); // 7 ms between events
 
 export type TaskFate = 'finished' | 'retried-then-finished' | 'failed' | 'cancelled' | 'failed-then-retried';
 
-/** run.requested → topology.built → run.planned → tasks.queued → each task's fate → run.completed (+ a retry generation). */
-export function runHistory(fates: TaskFate[], options: { runId?: string } = {}): ConveyorEvent[] {
-  const runId = options.runId ?? uuidv4();
-  const base = { runId, producer: 'test' };
-  const events: ConveyorEvent[] = [
+export type HistoryOptions = {
+  runId?: string;
+  /** Cancellation is requested once the tasks are queued; the run completes CANCELLED. */
+  cancel?: boolean;
+  /** Where the run stops before it is planned: the topology service or the leader fails it. */
+  failBeforePlan?: 'topology' | 'plan';
+};
+
+function requested(runId: string): ConveyorEvent[] {
+  return [
     createEvent('run.requested', {
-      ...base,
+      runId,
+      producer: 'gateway',
       now: at(),
       data: {
         window: { start: '2023-01-01 00:00', end: '2023-01-31 23:59' },
@@ -24,18 +30,102 @@ export function runHistory(fates: TaskFate[], options: { runId?: string } = {}):
         requestedBy: 'test',
       },
     }),
-    createEvent('topology.built', {
-      ...base,
-      now: at(),
-      data: { topologyId: 'topo-1', contentHash: 'h', selections: ['1'], nodeCount: 1, buildMs: 1 },
-    }),
-    createEvent('run.planned', {
-      ...base,
-      now: at(),
-      data: { topologyId: 'topo-1', taskCount: fates.length, generation: 0 },
-    }),
   ];
-  const tasks = fates.map((_, i) => {
+}
+
+function built(runId: string): ConveyorEvent {
+  return createEvent('topology.built', {
+    runId,
+    producer: 'topology',
+    now: at(),
+    data: { topologyId: 'topo-1', contentHash: 'h', selections: ['1'], nodeCount: 1, buildMs: 1 },
+  });
+}
+
+function completed(
+  runId: string,
+  generation: number,
+  status: 'SUCCEEDED' | 'FAILED' | 'CANCELLED',
+  reason?: string,
+): ConveyorEvent {
+  const counts = { total: 0, queued: 0, started: 0, finished: 0, failed: 0, cancelled: 0 };
+  return createEvent('run.completed', {
+    runId,
+    producer: 'poller',
+    now: at(),
+    data: { status, counts, durationMs: 10, generation, ...(reason ? { reason } : {}) },
+  });
+}
+
+/** The events of one task's fate in a generation, as its worker publishes them. */
+function taskEvents(runId: string, taskId: string, fate: TaskFate, generation: number): ConveyorEvent[] {
+  const task = { runId, taskId, producer: 'worker' };
+  const started = (attempt: number) =>
+    createEvent('task.started', {
+      ...task,
+      now: at(),
+      data: { attempt, workerId: 'w1', startedAt: at().toISOString(), generation },
+    });
+  const finished = (attempt: number) =>
+    createEvent('task.finished', {
+      ...task,
+      now: at(),
+      data: {
+        attempt,
+        workerId: 'w1',
+        finishedAt: at().toISOString(),
+        durationMs: 5 + attempt,
+        summary: { cables: 3, generation },
+        resultRows: 3,
+        generation,
+      },
+    });
+  const failed = (attempt: number, final: boolean) =>
+    createEvent('task.failed', {
+      ...task,
+      now: at(),
+      data: {
+        attempt,
+        workerId: 'w2',
+        error: { message: `boom ${attempt}`, kind: final ? 'permanent' : 'transient' },
+        final,
+        generation,
+      },
+    });
+  switch (fate) {
+    case 'finished':
+      return [started(1), finished(1)];
+    case 'retried-then-finished':
+      return [started(1), failed(1, false), started(2), finished(2)];
+    case 'failed':
+    case 'failed-then-retried':
+      return [started(1), failed(1, true)];
+    case 'cancelled':
+      return [createEvent('task.cancelled', { ...task, now: at(), data: { workerId: 'w1', generation } })];
+  }
+}
+
+/**
+ * run.requested → topology.built → run.planned → tasks.queued → each task's fate → run.completed;
+ * then, when a task is 'failed-then-retried', a retry: run.retry-requested → run.planned and
+ * tasks.queued of generation 1 → those tasks finish → a second run.completed.
+ */
+export function runHistory(fates: TaskFate[], options: HistoryOptions = {}): ConveyorEvent[] {
+  const runId = options.runId ?? uuidv4();
+  const events = requested(runId);
+  if (options.failBeforePlan === 'topology') {
+    const reason = 'node n7: feeds itself';
+    events.push(createEvent('topology.failed', { runId, producer: 'topology', now: at(), data: { reason } }));
+    return [...events, completed(runId, 0, 'FAILED', reason)];
+  }
+  events.push(built(runId));
+  if (options.failBeforePlan === 'plan') {
+    const reason = 'unknown selections: 9';
+    events.push(createEvent('run.plan-failed', { runId, producer: 'leader', now: at(), data: { reason } }));
+    return [...events, completed(runId, 0, 'FAILED', reason)];
+  }
+
+  const tasks: QueuedTask[] = fates.map((_, i) => {
     const startDate = `2023-01-${String(i + 1).padStart(2, '0')} 00:00`;
     return {
       taskId: taskIdFor(runId, '1', startDate),
@@ -44,110 +134,60 @@ export function runHistory(fates: TaskFate[], options: { runId?: string } = {}):
       endDate: startDate.replace('00:00', '23:59'),
     };
   });
-  events.push(createEvent('tasks.queued', { ...base, now: at(), data: { tasks, generation: 0 } }));
-  const retried: typeof tasks = [];
-  fates.forEach((fate, i) => {
-    const task = { ...base, taskId: tasks[i]!.taskId };
-    const started = (attempt: number, generation = 0) =>
-      createEvent('task.started', {
-        ...task,
-        now: at(),
-        data: { attempt, workerId: 'w1', startedAt: at().toISOString(), generation },
-      });
-    const finished = (attempt: number, generation = 0) =>
-      createEvent('task.finished', {
-        ...task,
-        now: at(),
-        data: {
-          attempt,
-          workerId: 'w1',
-          finishedAt: at().toISOString(),
-          durationMs: 5,
-          summary: { cables: 3 },
-          resultRows: 3,
-          generation,
-        },
-      });
-    const failed = (attempt: number, final: boolean, generation = 0) =>
-      createEvent('task.failed', {
-        ...task,
-        now: at(),
-        data: {
-          attempt,
-          workerId: 'w2',
-          error: { message: 'boom', kind: final ? 'permanent' : 'transient' },
-          final,
-          generation,
-        },
-      });
-    if (fate === 'finished') events.push(started(1), finished(1));
-    if (fate === 'retried-then-finished') events.push(started(1), failed(1, false), started(2), finished(2));
-    if (fate === 'failed') events.push(started(1), failed(1, true));
-    if (fate === 'cancelled')
-      events.push(
-        createEvent('task.cancelled', { ...task, now: at(), data: { workerId: 'w1', generation: 0 } }),
-      );
-    if (fate === 'failed-then-retried') {
-      events.push(started(1), failed(1, true));
-      retried.push(tasks[i]!);
-    }
-  });
-  const counts = { total: fates.length, queued: 0, started: 0, finished: 0, failed: 0, cancelled: 0 };
-  events.push(
-    createEvent('run.completed', {
-      ...base,
+  const plan = (generation: number, queued: QueuedTask[]) => [
+    createEvent('run.planned', {
+      runId,
+      producer: 'leader',
       now: at(),
-      data: { status: 'FAILED', counts, durationMs: 10, generation: 0 },
+      data: { topologyId: 'topo-1', taskCount: queued.length, generation },
+    }),
+    // Two batches, as the leader splits big plans.
+    ...[queued.slice(0, 2), queued.slice(2)]
+      .filter((batch) => batch.length > 0)
+      .map((batch) =>
+        createEvent('tasks.queued', {
+          runId,
+          producer: 'leader',
+          now: at(),
+          data: { tasks: batch, generation },
+        }),
+      ),
+  ];
+  events.push(...plan(0, tasks));
+  if (options.cancel)
+    events.push(
+      createEvent('run.cancel-requested', {
+        runId,
+        producer: 'gateway',
+        now: at(),
+        data: { requestedBy: 'test' },
+      }),
+    );
+  fates.forEach((fate, i) => events.push(...taskEvents(runId, tasks[i]!.taskId, fate, 0)));
+
+  const failed = fates.filter((f) => f === 'failed' || f === 'failed-then-retried').length;
+  if (options.cancel) events.push(completed(runId, 0, 'CANCELLED', 'cancelled on request'));
+  else if (failed > 0)
+    events.push(completed(runId, 0, 'FAILED', `${failed} of ${fates.length} tasks failed`));
+  else events.push(completed(runId, 0, 'SUCCEEDED'));
+
+  const retried = tasks.filter((_, i) => fates[i] === 'failed-then-retried');
+  if (retried.length === 0 || options.cancel) return events;
+  events.push(
+    createEvent('run.retry-requested', {
+      runId,
+      producer: 'gateway',
+      now: at(),
+      data: { taskIds: null, requestedBy: 'test' },
     }),
   );
-  if (retried.length) {
-    events.push(
-      createEvent('run.retry-requested', {
-        ...base,
-        now: at(),
-        data: { taskIds: null, requestedBy: 'test' },
-      }),
-    );
-    events.push(
-      createEvent('run.planned', {
-        ...base,
-        now: at(),
-        data: { topologyId: 'topo-1', taskCount: retried.length, generation: 1 },
-      }),
-    );
-    events.push(createEvent('tasks.queued', { ...base, now: at(), data: { tasks: retried, generation: 1 } }));
-    for (const t of retried) {
-      const task = { ...base, taskId: t.taskId };
-      events.push(
-        createEvent('task.started', {
-          ...task,
-          now: at(),
-          data: { attempt: 1, workerId: 'w3', startedAt: at().toISOString(), generation: 1 },
-        }),
-      );
-      events.push(
-        createEvent('task.finished', {
-          ...task,
-          now: at(),
-          data: {
-            attempt: 1,
-            workerId: 'w3',
-            finishedAt: at().toISOString(),
-            durationMs: 5,
-            summary: {},
-            resultRows: 0,
-            generation: 1,
-          },
-        }),
-      );
-    }
-    events.push(
-      createEvent('run.completed', {
-        ...base,
-        now: at(),
-        data: { status: 'SUCCEEDED', counts, durationMs: 10, generation: 1 },
-      }),
-    );
-  }
+  events.push(...plan(1, retried));
+  retried.forEach((task) => events.push(...taskEvents(runId, task.taskId, 'finished', 1)));
+  const stillFailed = failed - retried.length;
+  events.push(
+    stillFailed > 0
+      ? completed(runId, 1, 'FAILED', `${stillFailed} of ${fates.length} tasks failed`)
+      : completed(runId, 1, 'SUCCEEDED'),
+  );
   return events;
 }

@@ -7,8 +7,9 @@ export const migrateCommand: Command = {
   summary: 'apply the database migrations (idempotent)',
   run: async () => {
     const url = databaseUrlFromEnv();
-    const { database } = await migrate(url);
-    process.stdout.write(`migrated ${database} at ${redactUrl(url)}\n`);
+    const { database, applied } = await migrate(url);
+    const what = applied.length ? `applied ${applied.join(', ')}` : 'already up to date';
+    process.stdout.write(`migrated ${database} at ${redactUrl(url)}: ${what}\n`);
     return 0;
   },
 };

@@ -5,11 +5,18 @@
  */
 export const pad = (n: number) => String(n).padStart(6, '0');
 
-/** An ISO-8601 instant as MySQL DATETIME(3) text, UTC. */
+/**
+ * An ISO-8601 instant in one fixed form (UTC, milliseconds), so that keys order by time and a
+ * replay from the store (which keeps milliseconds) builds the same keys as the live events.
+ */
+export const instant = (iso: string) => new Date(iso).toISOString();
+
+/** An ISO-8601 instant as MySQL DATETIME(3) text, UTC; DATETIME text passes through. */
 export function toDatetime(iso: string): string {
-  return iso.replace('T', ' ').replace('Z', '').slice(0, 23);
+  return iso.includes('T') ? instant(iso).replace('T', ' ').slice(0, 23) : iso.slice(0, 23);
 }
 
-export function greater(a: string | null | undefined, b: string): boolean {
-  return a === null || a === undefined || b > a;
+/** Whether `candidate` beats the stored key (none stored: it does). */
+export function greater(stored: string | null | undefined, candidate: string): boolean {
+  return stored === null || stored === undefined || candidate > stored;
 }

@@ -6,15 +6,18 @@ import { projectEvents } from './record-events.js';
 
 /**
  * Empties `runs` and `run_process` and replays `run_events` into them, in recording order, through
- * the same projection code as the poller. Returns the number of events replayed.
+ * the same projection code as the poller. Returns the number of events replayed. TRUNCATE restarts
+ * `run_process.id`, so rows get the ids they got when the events were first recorded (unless a
+ * rolled-back transaction or concurrent pollers left gaps or interleaved them then). Stop the
+ * pollers while it runs.
  */
 export async function rebuildProjections(
   db: Database,
   options: { batchSize?: number } = {},
 ): Promise<number> {
   const batchSize = options.batchSize ?? 2000;
-  await db.execute(sql`DELETE FROM run_process`);
-  await db.execute(sql`DELETE FROM runs`);
+  await db.execute(sql`TRUNCATE TABLE run_process`);
+  await db.execute(sql`TRUNCATE TABLE runs`);
   let position = 0;
   let replayed = 0;
   for (;;) {

@@ -1,13 +1,11 @@
-import { getTableColumns, inArray, sql } from 'drizzle-orm';
+import { inArray } from 'drizzle-orm';
 import { TransientError, type ConveyorEvent } from '@conveyor/messages';
 import type { Database } from '../database.js';
+import { insertRows, type Executor } from '../insert-rows.js';
 import { runEvents, runProcess, runs } from '../schema.js';
 import { toDatetime } from './keys.js';
 import { emptyRun, evolveRun, type RunRow } from './run-row.js';
 import { emptyTask, evolveQueued, evolveTask, type TaskRow } from './task-row.js';
-
-type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
-type Executor = Database | Transaction;
 
 /** MySQL/MariaDB errors that a retry of the whole transaction fixes. */
 const RETRYABLE = new Set(['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT', 'ER_DUP_ENTRY']);
@@ -19,10 +17,16 @@ function isRetryable(error: unknown): boolean {
   return false;
 }
 
-/** Inserts the events that are not stored yet; returns those, in the order given. */
-export async function appendEvents(db: Executor, events: ConveyorEvent[]): Promise<ConveyorEvent[]> {
+/**
+ * Appends to the event store, in one multi-row insert, the events it does not hold yet (by id), and
+ * returns those in the order given. Run it inside the caller's transaction.
+ */
+export async function appendEvents(
+  db: Executor,
+  events: ConveyorEvent[],
+): Promise<{ inserted: ConveyorEvent[] }> {
   const unique = [...new Map(events.map((e) => [e.id, e])).values()];
-  if (unique.length === 0) return [];
+  if (unique.length === 0) return { inserted: [] };
   const existing = await db
     .select({ id: runEvents.eventId })
     .from(runEvents)
@@ -34,49 +38,60 @@ export async function appendEvents(db: Executor, events: ConveyorEvent[]): Promi
     );
   const known = new Set(existing.map((row) => row.id));
   const fresh = unique.filter((e) => !known.has(e.id));
-  if (fresh.length === 0) return [];
-  await db
-    .insert(runEvents)
-    .values(
-      fresh.map((e) => ({
-        eventId: e.id,
-        type: e.type,
-        version: e.version,
-        runId: e.runId,
-        taskId: e.taskId ?? null,
-        producer: e.producer,
-        occurredAt: toDatetime(e.occurredAt),
-        data: e.data,
-      })),
-    )
+  if (fresh.length === 0) return { inserted: [] };
+  await insertRows(
+    db,
+    runEvents,
+    fresh.map((e) => ({
+      eventId: e.id,
+      type: e.type,
+      version: e.version,
+      runId: e.runId,
+      taskId: e.taskId ?? null,
+      producer: e.producer,
+      occurredAt: toDatetime(e.occurredAt),
+      data: e.data,
+    })),
     // A concurrent poller may have stored one of them since the select: then this is a no-op for it.
-    .onDuplicateKeyUpdate({ set: { eventId: sql`event_id` } });
-  return fresh;
+    { keep: 'event_id' },
+  );
+  return { inserted: fresh };
 }
 
-/** Folds events into the `runs` and `run_process` rows they touch, reading those rows under lock. */
-export async function projectEvents(tx: Executor, events: ConveyorEvent[]): Promise<void> {
-  const runIds = [...new Set(events.map((e) => e.runId))].sort();
-  const currentRuns = runIds.length
-    ? await tx.select().from(runs).where(inArray(runs.id, runIds)).for('update')
-    : [];
-  const runRows = new Map<string, RunRow>(currentRuns.map((row) => [row.id, row]));
-  const newRuns = new Set(runIds.filter((id) => !runRows.has(id)));
-
-  const taskIds = new Set<string>();
+/** Ids of the tasks the events touch, in order of first mention (plan order for an in-order stream). */
+function taskIdsOf(events: ConveyorEvent[]): string[] {
+  const ids = new Set<string>();
   for (const e of events) {
-    if (e.type === 'tasks.queued') e.data.tasks.forEach((t) => taskIds.add(t.taskId));
-    else if (e.taskId) taskIds.add(e.taskId);
+    if (e.type === 'tasks.queued') e.data.tasks.forEach((t) => ids.add(t.taskId));
+    else if (e.taskId) ids.add(e.taskId);
   }
-  const sortedTaskIds = [...taskIds].sort();
-  const currentTasks = sortedTaskIds.length
-    ? await tx.select().from(runProcess).where(inArray(runProcess.taskId, sortedTaskIds)).for('update')
+  return [...ids];
+}
+
+/**
+ * Folds events into the `runs` and `run_process` rows they touch: reads those rows under lock,
+ * merges the events in memory (evolveRun / evolveTask, order-independent), then writes each table
+ * back in a few multi-row statements.
+ */
+export async function projectEvents(tx: Executor, events: ConveyorEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  const runIds = [...new Set(events.map((e) => e.runId))].sort();
+  const storedRuns = await tx.select().from(runs).where(inArray(runs.id, runIds)).for('update');
+  const runRows = new Map<string, RunRow>(storedRuns.map((row) => [row.id, row]));
+
+  const taskIds = taskIdsOf(events);
+  const storedTasks = taskIds.length
+    ? await tx.select().from(runProcess).where(inArray(runProcess.taskId, taskIds)).for('update')
     : [];
-  const taskRows = new Map<string, TaskRow>(currentTasks.map(({ id: _id, ...row }) => [row.taskId, row]));
-  const newTasks = new Set(sortedTaskIds.filter((id) => !taskRows.has(id)));
+  const rowIds = new Map(storedTasks.map((row) => [row.taskId, row.id]));
+  const taskRows = new Map<string, TaskRow>(storedTasks.map(({ id: _id, ...row }) => [row.taskId, row]));
 
   const runsTouched = new Set<string>();
   const tasksTouched = new Set<string>();
+  const evolve = (taskId: string, runId: string, change: (row: TaskRow) => TaskRow) => {
+    taskRows.set(taskId, change(taskRows.get(taskId) ?? emptyTask(taskId, runId)));
+    tasksTouched.add(taskId);
+  };
   for (const event of events) {
     const before = runRows.get(event.runId) ?? emptyRun(event.runId);
     const after = evolveRun(before, event);
@@ -85,61 +100,45 @@ export async function projectEvents(tx: Executor, events: ConveyorEvent[]): Prom
       runsTouched.add(event.runId);
     }
     if (event.type === 'tasks.queued') {
-      for (const task of event.data.tasks) {
-        taskRows.set(
-          task.taskId,
-          evolveQueued(taskRows.get(task.taskId) ?? emptyTask(task.taskId, event.runId), event, task),
-        );
-        tasksTouched.add(task.taskId);
-      }
+      for (const task of event.data.tasks)
+        evolve(task.taskId, event.runId, (row) => evolveQueued(row, event, task));
     } else if (event.taskId) {
-      taskRows.set(
-        event.taskId,
-        evolveTask(taskRows.get(event.taskId) ?? emptyTask(event.taskId, event.runId), event),
-      );
-      tasksTouched.add(event.taskId);
+      evolve(event.taskId, event.runId, (row) => evolveTask(row, event));
     }
   }
 
+  const storedRunIds = new Set(storedRuns.map((row) => row.id));
   const runWrites = [...runsTouched].sort().map((id) => runRows.get(id)!);
-  await writeRows(
+  // New rows: a concurrent insert of the same key fails the transaction, whose retry then finds the row.
+  await insertRows(
     tx,
     runs,
-    runWrites.filter((r) => newRuns.has(r.id)),
-    runWrites.filter((r) => !newRuns.has(r.id)),
+    runWrites.filter((row) => !storedRunIds.has(row.id)),
   );
-  const taskWrites = [...tasksTouched].sort().map((id) => taskRows.get(id)!);
-  for (let i = 0; i < taskWrites.length; i += 1000) {
-    const chunk = taskWrites.slice(i, i + 1000);
-    await writeRows(
-      tx,
-      runProcess,
-      chunk.filter((r) => newTasks.has(r.taskId)),
-      chunk.filter((r) => !newTasks.has(r.taskId)),
-    );
-  }
+  // Rows read under lock are overwritten with their merged state.
+  await insertRows(
+    tx,
+    runs,
+    runWrites.filter((row) => storedRunIds.has(row.id)),
+    { overwrite: { except: ['id'] } },
+  );
+
+  // New rows in order of first mention, so that their auto-increment ids follow the plan, and a
+  // replay of the same events (rebuildProjections) gives them the same ids.
+  const taskWrites = taskIds.filter((id) => tasksTouched.has(id));
+  const newTasks = taskWrites.filter((id) => !rowIds.has(id)).map((id) => taskRows.get(id)!);
+  // Stored rows are written back with their id: an upsert that names it consumes no auto-increment value.
+  const storedWrites = taskWrites
+    .filter((id) => rowIds.has(id))
+    .sort()
+    .map((id) => ({ id: rowIds.get(id)!, ...taskRows.get(id)! }));
+  for (let i = 0; i < newTasks.length; i += CHUNK)
+    await insertRows(tx, runProcess, newTasks.slice(i, i + CHUNK));
+  for (let i = 0; i < storedWrites.length; i += CHUNK)
+    await insertRows(tx, runProcess, storedWrites.slice(i, i + CHUNK), { overwrite: { except: ['id'] } });
 }
 
-type Table = typeof runs | typeof runProcess;
-
-/**
- * New rows are plain inserts (a concurrent insert of the same key fails the transaction, which is
- * retried and then finds the row); rows read under lock are overwritten with their merged state.
- */
-async function writeRows(tx: Executor, table: Table, inserts: object[], updates: object[]): Promise<void> {
-  if (inserts.length) await tx.insert(table).values(inserts as never[]);
-  if (updates.length) {
-    const set = Object.fromEntries(
-      Object.entries(getTableColumns(table))
-        .filter(([key]) => key !== 'id' && key in (updates[0] as object))
-        .map(([key, column]) => [key, sql.raw(`VALUES(\`${(column as { name: string }).name}\`)`)]),
-    );
-    await tx
-      .insert(table)
-      .values(updates as never[])
-      .onDuplicateKeyUpdate({ set });
-  }
-}
+const CHUNK = 1000; // rows per statement
 
 /**
  * Records a batch of events in one transaction: appends the new ones to the event store and folds
@@ -149,7 +148,7 @@ async function writeRows(tx: Executor, table: Table, inserts: object[], updates:
 export async function recordEvents(db: Database, events: ConveyorEvent[]) {
   try {
     return await db.transaction(async (tx) => {
-      const inserted = await appendEvents(tx, events);
+      const { inserted } = await appendEvents(tx, events);
       await projectEvents(tx, inserted);
       return { inserted, affectedRunIds: [...new Set(inserted.map((e) => e.runId))] };
     });

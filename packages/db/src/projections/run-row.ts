@@ -1,6 +1,6 @@
 import type { ConveyorEvent } from '@conveyor/messages';
 import type { runs } from '../schema.js';
-import { greater, pad, toDatetime } from './keys.js';
+import { greater, instant, pad, toDatetime } from './keys.js';
 
 export type RunRow = typeof runs.$inferSelect;
 
@@ -27,11 +27,17 @@ export function emptyRun(id: string): RunRow {
     cancelRequested: false,
     completedGeneration: null,
     completionPublished: false,
+    reasonKey: '',
+    topologyKey: '',
   };
 }
 
 /** Status moves by (generation, rank): a run.planned of a newer generation (a retry) reopens the run. */
 const RANK = { REQUESTED: 0, BUILDING_TOPOLOGY: 1, RUNNING: 2, TERMINAL: 3 } as const;
+
+/** Orders the events that set a group of columns: the greatest key wins. */
+const keyOf = (event: ConveyorEvent, generation: number, rank: number) =>
+  `${pad(generation)}|${rank}|${instant(event.occurredAt)}|${event.id}`;
 
 function withStatus(
   row: RunRow,
@@ -40,7 +46,7 @@ function withStatus(
   rank: number,
   status: RunRow['status'],
 ): RunRow {
-  const key = `${pad(generation)}|${rank}|${event.occurredAt}|${event.id}`;
+  const key = keyOf(event, generation, rank);
   if (!greater(row.statusKey || null, key)) return row;
   return {
     ...row,
@@ -48,6 +54,33 @@ function withStatus(
     statusKey: key,
     completedAt: rank === RANK.TERMINAL ? toDatetime(event.occurredAt) : null,
   };
+}
+
+/**
+ * `reason` follows the latest of: a pre-plan failure (topology.failed, run.plan-failed), a plan
+ * (which clears it: the run runs again) and a completion (its reason, none when it succeeded).
+ */
+function withReason(
+  row: RunRow,
+  event: ConveyorEvent,
+  generation: number,
+  rank: number,
+  reason: string | null,
+) {
+  const key = keyOf(event, generation, rank);
+  return greater(row.reasonKey || null, key) ? { ...row, reason, reasonKey: key } : row;
+}
+
+/** `topology_id` is the one of the latest topology.built / run.planned. */
+function withTopology(
+  row: RunRow,
+  event: ConveyorEvent,
+  generation: number,
+  rank: number,
+  topologyId: string,
+) {
+  const key = keyOf(event, generation, rank);
+  return greater(row.topologyKey || null, key) ? { ...row, topologyId, topologyKey: key } : row;
 }
 
 /** The `runs` row after one more event. Commutative and idempotent over a run's events. */
@@ -69,18 +102,27 @@ export function evolveRun(row: RunRow, event: ConveyorEvent): RunRow {
     }
     case 'topology.built':
       return withStatus(
-        { ...row, topologyId: event.data.topologyId },
+        withTopology(row, event, 0, RANK.BUILDING_TOPOLOGY, event.data.topologyId),
         event,
         0,
         RANK.BUILDING_TOPOLOGY,
         'BUILDING_TOPOLOGY',
       );
     case 'topology.failed':
+      return withReason(row, event, 0, RANK.BUILDING_TOPOLOGY, event.data.reason);
     case 'run.plan-failed':
-      return { ...row, reason: event.data.reason };
+      return withReason(row, event, 0, RANK.RUNNING, event.data.reason);
     case 'run.planned': {
       const g = event.data.generation;
-      const next: RunRow = { ...row, topologyId: event.data.topologyId };
+      const next: RunRow = {
+        ...withReason(
+          withTopology(row, event, g, RANK.RUNNING, event.data.topologyId),
+          event,
+          g,
+          RANK.RUNNING,
+          null,
+        ),
+      };
       if (g >= next.generation) Object.assign(next, { generation: g, plannedCount: event.data.taskCount });
       if (g === 0) next.taskCount = event.data.taskCount;
       const at = toDatetime(event.occurredAt);
@@ -90,12 +132,17 @@ export function evolveRun(row: RunRow, event: ConveyorEvent): RunRow {
     case 'run.completed': {
       const g = event.data.generation;
       const completedGeneration = Math.max(row.completedGeneration ?? -1, g);
-      const next: RunRow = {
-        ...row,
-        completedGeneration,
-        completionPublished: row.completionPublished || g === completedGeneration,
-        reason: event.data.reason ?? row.reason,
-      };
+      const next: RunRow = withReason(
+        {
+          ...row,
+          completedGeneration,
+          completionPublished: row.completionPublished || g === completedGeneration,
+        },
+        event,
+        g,
+        RANK.TERMINAL,
+        event.data.reason ?? null,
+      );
       return withStatus(next, event, g, RANK.TERMINAL, event.data.status);
     }
     case 'run.cancel-requested':

@@ -1,6 +1,6 @@
-import type { ConveyorEvent, EventOf, QueuedTask } from '@conveyor/messages';
+import type { ConveyorEvent, EventOf, QueuedTask, TaskStatus } from '@conveyor/messages';
 import type { runProcess } from '../schema.js';
-import { greater, pad, toDatetime } from './keys.js';
+import { greater, instant, pad, toDatetime } from './keys.js';
 
 export type TaskRow = Omit<typeof runProcess.$inferSelect, 'id'>;
 
@@ -33,10 +33,10 @@ export function emptyTask(taskId: string, runId: string): TaskRow {
  * and id as a deterministic tie-break. Rank: 0 queued, 1 running (started, or failed with a retry
  * pending), 2 terminal. Priority among terminals of one attempt: finished > failed > cancelled.
  */
-type Candidate = { generation: number; rank: number; attempt: number; priority: number; status: string };
+type Candidate = { generation: number; rank: number; attempt: number; priority: number; status: TaskStatus };
 
 function decide(row: TaskRow, event: ConveyorEvent, c: Candidate, fields: Partial<TaskRow>): TaskRow {
-  const key = `${pad(c.generation)}|${c.rank}|${pad(c.attempt)}|${c.priority}|${event.occurredAt}|${event.id}`;
+  const key = `${pad(c.generation)}|${c.rank}|${pad(c.attempt)}|${c.priority}|${instant(event.occurredAt)}|${event.id}`;
   if (!greater(row.statusKey || null, key)) return row;
   return {
     ...row,
@@ -55,7 +55,7 @@ function decide(row: TaskRow, event: ConveyorEvent, c: Candidate, fields: Partia
 /** The `run_process` row of a queued task after its `tasks.queued` event. */
 export function evolveQueued(row: TaskRow, event: EventOf<'tasks.queued'>, task: QueuedTask): TaskRow {
   const g = event.data.generation;
-  const queuedKey = `${pad(g)}|${event.occurredAt}|${event.id}`;
+  const queuedKey = `${pad(g)}|${instant(event.occurredAt)}|${event.id}`;
   const next: TaskRow = {
     ...row,
     selection: task.selection,
@@ -72,7 +72,7 @@ export function evolveTask(row: TaskRow, event: ConveyorEvent): TaskRow {
   switch (event.type) {
     case 'task.started': {
       const { generation, attempt } = event.data;
-      const startedKey = `${pad(generation)}|${pad(attempt)}|${event.occurredAt}|${event.id}`;
+      const startedKey = `${pad(generation)}|${pad(attempt)}|${instant(event.occurredAt)}|${event.id}`;
       const next = greater(row.startedKey, startedKey)
         ? { ...row, startedKey, startedAt: toDatetime(event.data.startedAt) }
         : row;
@@ -85,7 +85,7 @@ export function evolveTask(row: TaskRow, event: ConveyorEvent): TaskRow {
     }
     case 'task.failed': {
       const { generation, attempt, final } = event.data;
-      const candidate = final
+      const candidate: Candidate = final
         ? { generation, rank: 2, attempt, priority: 2, status: 'FAILED' }
         : { generation, rank: 1, attempt, priority: 1, status: 'STARTED' };
       return decide(row, event, candidate, {
