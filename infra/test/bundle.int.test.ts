@@ -3,6 +3,7 @@
 // stage's copies), then started with the image's own command against the real MySQL and RabbitMQ.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { existsSync } from 'node:fs';
 import { access, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -78,8 +79,9 @@ type Started = { child: ChildProcess; output: string[]; exited: Promise<number |
 
 /** Runs a command of the image in its working directory, with only the given environment. */
 function start(runtime: ReplayedStage, command: string[], env: NodeJS.ProcessEnv): Started {
+  // Absolute paths of files inside the image point into the replayed stage.
   const [program = 'node', ...args] = command.map((word) =>
-    word.startsWith('/') ? stagePath(runtime, word) : word,
+    word.startsWith('/') && existsSync(stagePath(runtime, word)) ? stagePath(runtime, word) : word,
   );
   const child = spawn(program === 'node' ? process.execPath : program, args, {
     cwd: stagePath(runtime, '.'),
@@ -175,7 +177,7 @@ describe.each(serviceNames)('the %s image', (service: ServiceName) => {
         started.child.kill('SIGTERM');
       }
       expect(await started.exited, started.output.join('').slice(-3000)).toBe(0);
-      await rm(runtime.root, { recursive: true, force: true });
+      await rm(join(outRoot, service), { recursive: true, force: true });
     },
     BUILD_TIMEOUT,
   );
@@ -206,6 +208,7 @@ it(
     } finally {
       await pool.query(`DROP DATABASE IF EXISTS \`${name}\``);
       await close();
+      await rm(join(outRoot, 'cli'), { recursive: true, force: true });
     }
   },
   BUILD_TIMEOUT,
