@@ -1,77 +1,88 @@
-// A small GraphQL client of the gateway for the `conveyor run …` commands: queries and mutations over
-// HTTP, subscriptions over SSE (GraphQL over SSE, "distinct connections" mode, as graphql-yoga serves it).
+// The gateway's GraphQL API for the `conveyor run …` commands (and `conveyor demo`): queries and
+// mutations over HTTP, subscriptions over SSE with the graphql-sse client ("distinct connections"
+// mode, as graphql-yoga serves it).
+import { createClient } from 'graphql-sse';
 
 export type GatewayClient = ReturnType<typeof createGatewayClient>;
 
+/** The gateway is unreachable, refused the request, or answered with errors: exit 1 with the message. */
 export class GatewayError extends Error {
   override name = 'GatewayError';
 }
 
+type GraphQLResponse<T> = { data?: T | null; errors?: readonly { message: string }[] };
+
+const errorsOf = (errors: readonly { message: string }[]) => errors.map((e) => e.message).join('; ');
+
 export function createGatewayClient(options: { url: string; token?: string }) {
   const endpoint = new URL('/graphql', options.url).toString();
-  const headers = (extra: Record<string, string> = {}) => ({
-    ...extra,
-    ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
-  });
+  const auth: Record<string, string> = options.token ? { authorization: `Bearer ${options.token}` } : {};
+  const unreachable = (error: unknown) =>
+    new GatewayError(
+      `cannot reach the gateway at ${endpoint}: ${(error as Error).message} (is it running? GATEWAY_URL sets where)`,
+    );
 
+  /** A query or mutation; its GraphQL errors become a GatewayError. */
   const request = async <T>(query: string, variables: Record<string, unknown> = {}): Promise<T> => {
     let response: Response;
     try {
       response = await fetch(endpoint, {
         method: 'POST',
-        headers: headers({ 'content-type': 'application/json', accept: 'application/graphql-response+json' }),
+        headers: {
+          ...auth,
+          'content-type': 'application/json',
+          accept: 'application/graphql-response+json, application/json',
+        },
         body: JSON.stringify({ query, variables }),
       });
     } catch (error) {
-      throw new GatewayError(
-        `cannot reach the gateway at ${endpoint}: ${(error as Error).message} (is it running? set GATEWAY_URL)`,
-      );
+      throw unreachable(error);
     }
-    const body = (await response.json()) as { data?: T; errors?: { message: string }[] };
-    if (body.errors?.length) throw new GatewayError(body.errors.map((e) => e.message).join('; '));
-    if (!body.data) throw new GatewayError(`the gateway answered ${response.status} without data`);
+    let body: GraphQLResponse<T>;
+    try {
+      body = (await response.json()) as GraphQLResponse<T>;
+    } catch {
+      throw new GatewayError(`the gateway at ${endpoint} answered HTTP ${response.status}, not GraphQL`);
+    }
+    if (body.errors?.length) throw new GatewayError(errorsOf(body.errors));
+    if (!body.data) throw new GatewayError(`the gateway answered HTTP ${response.status} without data`);
     return body.data;
   };
 
-  /** Yields each `next` payload of a subscription until the server completes it. */
+  /**
+   * Each result of a subscription until the server completes it. A dropped connection is retried a
+   * few times (the gateway's subscriptions start again with the current state).
+   */
   async function* subscribe<T>(query: string, variables: Record<string, unknown> = {}): AsyncGenerator<T> {
-    const response = await fetch(endpoint, {
-      method: 'POST',
-      headers: headers({ 'content-type': 'application/json', accept: 'text/event-stream' }),
-      body: JSON.stringify({ query, variables }),
-    }).catch((error: unknown) => {
-      throw new GatewayError(`cannot reach the gateway at ${endpoint}: ${(error as Error).message}`);
+    const client = createClient({
+      url: endpoint,
+      headers: auth,
+      retryAttempts: 3,
+      retry: () => new Promise((resolve) => setTimeout(resolve, 1_000)),
     });
-    if (!response.ok || !response.body)
-      throw new GatewayError(`subscription refused: HTTP ${response.status}`);
-    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
-    const decoder = new TextDecoder();
-    let buffer = '';
     try {
-      for (;;) {
-        let boundary = buffer.indexOf('\n\n');
-        while (boundary >= 0) {
-          const block = buffer.slice(0, boundary);
-          buffer = buffer.slice(boundary + 2);
-          const event = /^event: (.*)$/m.exec(block)?.[1];
-          const data = /^data: (.*)$/m.exec(block)?.[1];
-          if (event === 'complete') return;
-          if (event === 'next' && data) {
-            const payload = JSON.parse(data) as { data?: T; errors?: { message: string }[] };
-            if (payload.errors?.length)
-              throw new GatewayError(payload.errors.map((e) => e.message).join('; '));
-            if (payload.data) yield payload.data;
-          }
-          boundary = buffer.indexOf('\n\n');
-        }
-        const { value, done } = await reader.read();
-        if (done) return;
-        buffer += decoder.decode(value, { stream: true });
+      for await (const result of client.iterate<T>({ query, variables })) {
+        if (result.errors?.length) throw new GatewayError(errorsOf(result.errors));
+        if (result.data) yield result.data;
       }
+    } catch (error) {
+      if (error instanceof GatewayError) throw error;
+      if (error instanceof Error) throw unreachable(error);
+      // graphql-sse rejects with the GraphQL errors of a refused subscription.
+      throw new GatewayError(Array.isArray(error) ? errorsOf(error as { message: string }[]) : String(error));
     } finally {
-      await reader.cancel().catch(() => undefined);
+      client.dispose();
     }
   }
 
-  return { endpoint, request, subscribe, baseUrl: options.url };
+  /** A GET of a path of the gateway (the results CSV), with the token. */
+  const get = async (path: string): Promise<Response> => {
+    try {
+      return await fetch(new URL(path, options.url), { headers: auth });
+    } catch (error) {
+      throw unreachable(error);
+    }
+  };
+
+  return { endpoint, baseUrl: options.url, request, subscribe, get };
 }

@@ -1,75 +1,86 @@
+// `conveyor run start|follow|list|show|cancel|retry|export`: a run's life over the gateway's GraphQL API.
 import { createWriteStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { gatewayTokenFromEnv, gatewayUrlFromEnv } from '../environment.js';
 import { createGatewayClient, GatewayError, type GatewayClient } from '../gateway-client.js';
-import { createProgress } from '../progress.js';
 import type { Command } from '../registry.js';
 import { UsageError } from '../usage-error.js';
 import { parseRunArguments } from './monolith.js';
+import { createProgressView, type RunProgress } from './run-progress-view.js';
+import {
+  printRun,
+  printRuns,
+  SHOW_QUERY,
+  LIST_QUERY,
+  type RunDetails,
+  type RunSummary,
+} from './run-show-view.js';
 
 const client = () => createGatewayClient({ url: gatewayUrlFromEnv(), token: gatewayTokenFromEnv() });
 
-/** Runs a command body; a gateway error is a clear message and exit code 1. */
+/** A gateway error is a clear message and exit code 1 (a UsageError goes on to main: exit 2). */
 const guarded = (run: (args: string[]) => Promise<number>) => async (args: string[]) => {
   try {
     return await run(args);
   } catch (error) {
-    if (error instanceof GatewayError) {
-      process.stderr.write(`${error.message}\n`);
-      return 1;
-    }
-    throw error;
+    if (!(error instanceof GatewayError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    return 1;
   }
 };
 
-type Progress = {
-  status: string;
-  total: number;
-  finished: number;
-  failed: number;
-  cancelled: number;
-  percent: number;
-  tasksPerSecond: number;
-  etaSeconds: number | null;
-};
+/** node:util parseArgs, its errors (unknown option, missing value) as usage errors. */
+function parse<T extends ParseArgsConfig>(config: T) {
+  try {
+    return parseArgs(config);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+const PROGRESS = `subscription($id: ID!) { runProgress(runId: $id) {
+  status total queued started finished failed cancelled percent tasksPerSecond etaSeconds } }`;
 
 /**
- * Follows a run's progress from the `runProgress` subscription with a progress bar (plain lines when
- * stderr is not a terminal). Resolves with the final status.
+ * Follows a run from the `runProgress` subscription (over SSE) until it is terminal, showing a
+ * progress bar on stderr (plain lines when stderr is not a terminal). Resolves with the final status.
  */
-export async function followRun(gateway: GatewayClient, runId: string): Promise<string> {
-  let bar: ReturnType<typeof createProgress> | undefined;
-  let last: Progress | undefined;
-  const stream = gateway.subscribe<{ runProgress: Progress }>(
-    'subscription($id: ID!) { runProgress(runId: $id) { status total finished failed cancelled percent tasksPerSecond etaSeconds } }',
-    { id: runId },
-  );
-  for await (const { runProgress: p } of stream) {
-    last = p;
-    if (p.total > 0) {
-      bar ??= createProgress(`run ${runId.slice(0, 8)}`, p.total);
-      bar.update(p.finished + p.failed + p.cancelled, {
-        rate: p.tasksPerSecond.toFixed(1),
-      });
+export async function followRun(
+  gateway: GatewayClient,
+  runId: string,
+  options: { stream?: NodeJS.WriteStream } = {},
+): Promise<string> {
+  const stream = options.stream ?? process.stderr;
+  const view = createProgressView(`run ${runId.slice(0, 8)}`, stream);
+  let last: RunProgress | undefined;
+  try {
+    for await (const { runProgress } of gateway.subscribe<{ runProgress: RunProgress }>(PROGRESS, {
+      id: runId,
+    })) {
+      last = runProgress;
+      view.show(runProgress);
     }
+  } finally {
+    view.stop();
   }
-  bar?.stop();
-  if (!last) throw new GatewayError(`no progress received for run ${runId}`);
-  process.stderr.write(
+  if (!last) throw new GatewayError(`the gateway sent no progress for run ${runId}`);
+  stream.write(
     `run ${runId}: ${last.status} — ${last.finished} finished, ${last.failed} failed, ${last.cancelled} cancelled of ${last.total}\n`,
   );
   return last.status;
 }
 
 const START = `mutation($input: StartRunInput!) { startRun(input: $input) {
-  __typename ... on StartRunSuccess { run { id } } ... on UserError { message field } } }`;
+  __typename ... on StartRunSuccess { run { id } } ... on Error { message field } } }`;
+type MutationOutcome = { __typename: string; message?: string; field?: string };
 
 export const runStartCommand: Command = {
-  summary: 'start a run over GraphQL: --topology --from --to [--chunk] [--selections] [--follow] [--json]',
+  summary:
+    'start a run: --topology SRC --from "YYYY-MM-DD HH:mm" --to … [--chunk] [--selections a,b] [--follow] [--json]',
   run: guarded(async (args) => {
-    const { values } = parseArgs({
+    const { values } = parse({
       args,
       options: {
         topology: { type: 'string' },
@@ -81,135 +92,138 @@ export const runStartCommand: Command = {
         json: { type: 'boolean', default: false },
       },
     });
-    if (!values.topology) throw new UsageError('--topology is required (file:PATH or synthetic:…)');
+    if (!values.topology)
+      throw new UsageError('--topology is required (file:PATH or synthetic:substations=N&nodes=M&seed=S)');
     const request = parseRunArguments(values);
     const gateway = client();
-    const { startRun } = await gateway.request<{
-      startRun: { __typename: string; run?: { id: string }; message?: string; field?: string };
-    }>(START, {
-      input: {
-        topologySource: values.topology,
-        from: request.from,
-        to: request.to,
-        chunk: request.chunk.toUpperCase(),
-        selections: request.selections,
+    const { startRun } = await gateway.request<{ startRun: MutationOutcome & { run?: { id: string } } }>(
+      START,
+      {
+        input: {
+          topologySource: values.topology,
+          from: request.from,
+          to: request.to,
+          chunk: request.chunk.toUpperCase(),
+          selections: request.selections,
+        },
       },
-    });
+    );
     if (!startRun.run) {
       process.stderr.write(`${startRun.__typename}: ${startRun.message} (${startRun.field})\n`);
       return 1;
     }
-    process.stdout.write(
-      values.json ? `${JSON.stringify({ runId: startRun.run.id })}\n` : `run ${startRun.run.id} requested\n`,
-    );
+    const runId = startRun.run.id;
+    process.stdout.write(values.json ? `${JSON.stringify({ runId })}\n` : `run ${runId} requested\n`);
     if (!values.follow) return 0;
-    return (await followRun(gateway, startRun.run.id)) === 'SUCCEEDED' ? 0 : 1;
+    return (await followRun(gateway, runId)) === 'SUCCEEDED' ? 0 : 1;
   }),
 };
 
-const idArgument = (args: string[], usage: string) => {
-  const [id, ...rest] = args;
-  if (!id || rest.length) throw new UsageError(usage);
-  return id;
-};
+/** The one positional argument, a run id. */
+function runIdArgument(positionals: string[], usage: string): string {
+  if (positionals.length !== 1 || !positionals[0]) throw new UsageError(usage);
+  return positionals[0];
+}
 
 export const runFollowCommand: Command = {
-  summary: 'follow a run live: exit 0 when it SUCCEEDED, 1 otherwise',
-  run: guarded(async (args) =>
-    (await followRun(client(), idArgument(args, 'usage: conveyor run follow <run-id>'))) === 'SUCCEEDED'
-      ? 0
-      : 1,
-  ),
+  summary: 'follow a run live (progress bar, rate, ETA): exit 0 when it SUCCEEDED, 1 otherwise',
+  run: guarded(async (args) => {
+    const { positionals } = parse({ args, options: {}, allowPositionals: true });
+    const runId = runIdArgument(positionals, 'usage: conveyor run follow <run-id>');
+    return (await followRun(client(), runId)) === 'SUCCEEDED' ? 0 : 1;
+  }),
 };
 
 export const runListCommand: Command = {
-  summary: 'list the latest runs',
-  run: guarded(async () => {
-    const { runs } = await client().request<{
-      runs: {
-        nodes: {
-          id: string;
-          status: string;
-          percent: number;
-          requestedAt: string | null;
-          request: { topologySource: string | null };
-        }[];
-      };
-    }>('query { runs(first: 50) { nodes { id status percent requestedAt request { topologySource } } } }');
-    for (const run of runs.nodes) {
-      process.stdout.write(
-        `${run.id}  ${run.status.padEnd(17)} ${run.percent.toFixed(0).padStart(3)}%  ${run.requestedAt ?? ''}  ${run.request.topologySource ?? ''}\n`,
-      );
-    }
+  summary: 'list runs, newest first: [--status RUNNING,FAILED] [--first N] [--json]',
+  run: guarded(async (args) => {
+    const { values } = parse({
+      args,
+      options: {
+        status: { type: 'string' },
+        first: { type: 'string' },
+        json: { type: 'boolean', default: false },
+      },
+    });
+    const first = values.first === undefined ? 20 : Number(values.first);
+    if (!Number.isInteger(first) || first < 1 || first > 500)
+      throw new UsageError('--first must be from 1 to 500');
+    const status = values.status?.split(',').map((s) => s.trim().toUpperCase());
+    const { runs } = await client().request<{ runs: { nodes: RunSummary[] } }>(LIST_QUERY, { first, status });
+    if (values.json) process.stdout.write(`${JSON.stringify(runs.nodes, null, 2)}\n`);
+    else printRuns(runs.nodes);
     return 0;
   }),
 };
 
 export const runShowCommand: Command = {
-  summary: 'show a run: status, counts, timings, failures',
+  summary: 'show a run: request, status, counts, timings, results, failed tasks [--json]',
   run: guarded(async (args) => {
-    const id = idArgument(args, 'usage: conveyor run show <run-id>');
-    const { run } = await client().request<{ run: Record<string, unknown> | null }>(
-      `query($id: ID!) { run(id: $id) { id status reason percent durationMs requestedAt completedAt generation
-        request { topologySource from to chunk selections calculation }
-        counts { total queued started finished failed cancelled }
-        resultSummary { rows overloadedCables maxUtilization } resultsCsvUrl
-        tasks(status: [FAILED], first: 20) { id selection startDate attempt error } } }`,
-      { id },
-    );
+    const { values, positionals } = parse({
+      args,
+      options: { json: { type: 'boolean', default: false } },
+      allowPositionals: true,
+    });
+    const runId = runIdArgument(positionals, 'usage: conveyor run show <run-id> [--json]');
+    const gateway = client();
+    const { run } = await gateway.request<{ run: RunDetails | null }>(SHOW_QUERY, { id: runId });
     if (!run) {
-      process.stderr.write(`no run ${id}\n`);
+      process.stderr.write(`no run ${runId}\n`);
       return 1;
     }
-    process.stdout.write(`${JSON.stringify(run, null, 2)}\n`);
+    if (values.json) process.stdout.write(`${JSON.stringify(run, null, 2)}\n`);
+    else printRun(run, gateway.baseUrl);
     return 0;
   }),
 };
 
-const control = (mutation: 'cancelRun' | 'retryFailedTasks', argument: 'id' | 'runId') =>
-  guarded(async (args) => {
-    const id = idArgument(
-      args,
-      `usage: conveyor run ${mutation === 'cancelRun' ? 'cancel' : 'retry'} <run-id>`,
-    );
-    const result = await client().request<Record<string, { __typename: string; message?: string }>>(
-      `mutation($id: ID!) { ${mutation}(${argument}: $id) { __typename ... on UserError { message } } }`,
-      { id },
-    );
-    const outcome = result[mutation]!;
-    if (outcome.__typename !== 'RunChanged') {
+/** `run cancel` and `run retry`: a mutation whose typed errors exit 1 with their message. */
+function controlCommand(verb: 'cancel' | 'retry'): Command['run'] {
+  const mutation =
+    verb === 'cancel'
+      ? 'mutation($id: ID!) { cancelRun(id: $id) { __typename ... on Error { message } } }'
+      : 'mutation($id: ID!) { retryFailedTasks(runId: $id) { __typename ... on RetryFailedTasksSuccess { taskCount } ... on Error { message } } }';
+  return guarded(async (args) => {
+    const { positionals } = parse({ args, options: {}, allowPositionals: true });
+    const runId = runIdArgument(positionals, `usage: conveyor run ${verb} <run-id>`);
+    const data = await client().request<Record<string, MutationOutcome & { taskCount?: number }>>(mutation, {
+      id: runId,
+    });
+    const outcome = Object.values(data)[0]!;
+    if (outcome.message !== undefined) {
       process.stderr.write(`${outcome.__typename}: ${outcome.message}\n`);
       return 1;
     }
-    process.stdout.write(`${mutation === 'cancelRun' ? 'cancellation' : 'retry'} of run ${id} requested\n`);
+    process.stdout.write(
+      verb === 'cancel'
+        ? `cancellation of run ${runId} requested\n`
+        : `retry of ${outcome.taskCount} failed task(s) of run ${runId} requested\n`,
+    );
     return 0;
   });
+}
 
-export const runCancelCommand: Command = { summary: 'cancel a run', run: control('cancelRun', 'id') };
+export const runCancelCommand: Command = { summary: 'cancel a run', run: controlCommand('cancel') };
 export const runRetryCommand: Command = {
   summary: 'queue the failed tasks of a run again',
-  run: control('retryFailedTasks', 'runId'),
+  run: controlCommand('retry'),
 };
 
 export const runExportCommand: Command = {
-  summary: "download a run's results CSV: run export <run-id> --out FILE.csv",
+  summary: "write a run's results CSV: run export <run-id> --out FILE.csv",
   run: guarded(async (args) => {
-    const { values, positionals } = parseArgs({
+    const { values, positionals } = parse({
       args,
       options: { out: { type: 'string' } },
       allowPositionals: true,
     });
-    const id = idArgument(positionals, 'usage: conveyor run export <run-id> --out FILE.csv');
+    const runId = runIdArgument(positionals, 'usage: conveyor run export <run-id> --out FILE.csv');
     if (!values.out) throw new UsageError('--out FILE.csv is required');
-    const gateway = client();
-    const token = gatewayTokenFromEnv();
-    const response = await fetch(new URL(`/runs/${id}/results.csv`, gateway.baseUrl), {
-      headers: token ? { authorization: `Bearer ${token}` } : {},
-    }).catch((error: unknown) => {
-      throw new GatewayError(`cannot reach the gateway: ${(error as Error).message}`);
-    });
+    const response = await client().get(`/runs/${encodeURIComponent(runId)}/results.csv`);
     if (!response.ok || !response.body)
-      throw new GatewayError(`export failed: HTTP ${response.status} ${await response.text()}`);
+      throw new GatewayError(
+        `export of run ${runId} failed: HTTP ${response.status} ${(await response.text()).trim()}`,
+      );
     await pipeline(Readable.fromWeb(response.body as never), createWriteStream(values.out));
     process.stdout.write(`wrote ${values.out}\n`);
     return 0;
