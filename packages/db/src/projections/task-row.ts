@@ -44,6 +44,7 @@ function decide(row: TaskRow, event: ConveyorEvent, c: Candidate, fields: Partia
     statusKey: key,
     generation: c.generation,
     attempt: c.attempt,
+    workerId: null,
     error: null,
     finishedAt: null,
     durationMs: null,
@@ -64,11 +65,28 @@ export function evolveQueued(row: TaskRow, event: EventOf<'tasks.queued'>, task:
   };
   if (greater(row.queuedKey, queuedKey))
     Object.assign(next, { queuedKey, queuedAt: toDatetime(event.occurredAt) });
-  return decide(next, event, { generation: g, rank: 0, attempt: 0, priority: 0, status: 'QUEUED' }, {});
+  return settleStarted(
+    decide(next, event, { generation: g, rank: 0, attempt: 0, priority: 0, status: 'QUEUED' }, {}),
+  );
+}
+
+/**
+ * `started_at` is the start of the latest `task.started` (by `started_key`) when that start belongs
+ * to the row's generation, else none: a task queued again in a new generation has not started yet.
+ * Both generations only grow, so this is still a function of the set of events.
+ */
+function settleStarted(row: TaskRow): TaskRow {
+  const startedGeneration = row.startedKey ? Number(row.startedKey.slice(0, 6)) : -1;
+  return startedGeneration !== row.generation && row.startedAt !== null ? { ...row, startedAt: null } : row;
 }
 
 /** The `run_process` row after one more `task.*` event. Commutative and idempotent. */
 export function evolveTask(row: TaskRow, event: ConveyorEvent): TaskRow {
+  const next = applyTaskEvent(row, event);
+  return next === row ? row : settleStarted(next);
+}
+
+function applyTaskEvent(row: TaskRow, event: ConveyorEvent): TaskRow {
   switch (event.type) {
     case 'task.started': {
       const { generation, attempt } = event.data;
