@@ -74,7 +74,7 @@ export const demoCommand: Command = {
       const gateway = createGatewayClient({ url: gatewayUrl, token: process.env.GATEWAY_TOKEN || undefined });
       say(`dashboard and GraphQL: ${gatewayUrl}/ and ${gatewayUrl}/graphql`);
       const { startRun } = await gateway.request<{ startRun: { run?: { id: string }; message?: string } }>(
-        'mutation($input: StartRunInput!) { startRun(input: $input) { ... on StartRunSuccess { run { id } } ... on UserError { message } } }',
+        'mutation($input: StartRunInput!) { startRun(input: $input) { ... on StartRunSuccess { run { id } } ... on Error { message } } }',
         { input: REQUEST },
       );
       if (!startRun.run) throw new Error(`the gateway refused the demo run: ${startRun.message}`);
