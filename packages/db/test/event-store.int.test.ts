@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { sql, type SQL } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { ConveyorEvent } from '@conveyor/messages';
+import { TransientError, type ConveyorEvent } from '@conveyor/messages';
 import { createTestDatabase } from '../src/testing.js';
 import { migrate } from '../src/migrate.js';
 import { appendEvents, recordEvents } from '../src/projections/record-events.js';
@@ -221,5 +221,39 @@ describe('projections', () => {
     const before = await projections();
     await rebuildProjections(database.db);
     expect(await projections()).toEqual(before);
+  });
+
+  it('are the same when three pollers record overlapping batches at once', async () => {
+    const events = [
+      ...runHistory(['finished', 'retried-then-finished', 'failed-then-retried']),
+      ...runHistory(['finished', 'cancelled'], { cancel: true }),
+    ];
+    await clear();
+    await recordEvents(database.db, events);
+    const expected = await projections();
+
+    await clear();
+    // A poller retries a batch that conflicted with the other's (TransientError), as the broker redelivers it.
+    const poller = async (batches: ConveyorEvent[][]) => {
+      for (const batch of batches) {
+        for (let attempt = 1; ; attempt++) {
+          try {
+            await recordEvents(database.db, batch);
+            break;
+          } catch (error) {
+            if (!(error instanceof TransientError) || attempt === 20) throw error;
+          }
+        }
+      }
+    };
+    const batches = (list: ConveyorEvent[], size: number) =>
+      Array.from({ length: Math.ceil(list.length / size) }, (_, i) => list.slice(i * size, i * size + size));
+    await Promise.all([
+      poller(batches(events, 4)),
+      poller(batches(events, 3)),
+      poller(batches([...events].reverse(), 5)),
+    ]);
+    expect(await projections()).toEqual(expected);
+    expect(await rows(sql`SELECT COUNT(*) AS n FROM run_events`)).toEqual([{ n: events.length }]);
   });
 });
