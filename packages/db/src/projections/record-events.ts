@@ -52,7 +52,8 @@ export async function appendEvents(
       occurredAt: toDatetime(e.occurredAt),
       data: e.data,
     })),
-    // A concurrent poller may have stored one of them since the select: then this is a no-op for it.
+    // A concurrent poller may have stored one of them since the select: the row stays as it is, and
+    // both report the event as new — harmless, as projecting an event twice changes nothing.
     { keep: 'event_id' },
   );
   return { inserted: fresh };
