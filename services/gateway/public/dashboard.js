@@ -81,10 +81,12 @@ function throttle(fn, ms) {
 
 const TERMINAL = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED']);
 const pct = (percent) => `${percent.toFixed(1)}%`;
-/** A bar of the run's tasks: finished, failed and cancelled segments over all tasks. */
+/** A run's bar: as wide as its share of tasks done, in finished, failed and cancelled segments. */
 function bar(counts, large = false) {
-  const width = (n) => (counts.total ? (n * 100) / counts.total : 0).toFixed(1);
-  return `<div class="bar${large ? ' large' : ''}"><span class="finished" style="width:${width(counts.finished)}%"></span><span class="failed" style="width:${width(counts.failed)}%"></span><span class="cancelled" style="width:${width(counts.cancelled)}%"></span></div>`;
+  const done = counts.finished + counts.failed + counts.cancelled;
+  const width = counts.total ? (done * 100) / counts.total : 0;
+  const segment = (status, n) => (n ? `<i class="${status}" style="flex:${n}"></i>` : '');
+  return `<div class="bar${large ? ' large' : ''}"><span style="width:${width.toFixed(1)}%">${segment('finished', counts.finished)}${segment('failed', counts.failed)}${segment('cancelled', counts.cancelled)}</span></div>`;
 }
 const badge = (status) => `<span class="status ${esc(status)}">${esc(status)}</span>`;
 const when = (iso) =>

@@ -140,7 +140,7 @@ describe('the dashboard', () => {
     await publisher.publishEvent(run.events[1]!);
     const row = page.locator(`tr[data-run="${run.runId}"]`);
     await row.locator('.status', { hasText: 'RUNNING' }).waitFor();
-    expect(await row.locator('.bar > .finished').getAttribute('style')).toBe('width:0.0%');
+    expect(await row.locator('.bar > span').getAttribute('style')).toBe('width:0.0%');
 
     for (let done = 1; done <= TASKS / 2; done++) await finishTask(run.runId, run.taskIds[done - 1]!, done);
     await row.locator('.pct', { hasText: '50%' }).waitFor();
@@ -154,14 +154,14 @@ describe('the dashboard', () => {
     await completeRun(run.runId);
     await page.locator('#status .status', { hasText: 'SUCCEEDED' }).waitFor();
     expect(await page.locator('#percent').textContent()).toBe('100.0%');
-    expect(await page.locator('#bar .bar > .finished').getAttribute('style')).toBe('width:100.0%');
+    expect(await page.locator('#bar .bar > span').getAttribute('style')).toBe('width:100.0%');
     await expect.poll(() => page.locator('.grid i.FINISHED').count()).toBe(TASKS);
     await expect.poll(() => page.locator('#spark polyline').count()).toBe(1);
     await screenshot(page, 'dashboard-run');
 
     await page.locator('a.brand').click();
     await row.locator('.status', { hasText: 'SUCCEEDED' }).waitFor();
-    expect(await row.locator('.bar > .finished').getAttribute('style')).toBe('width:100.0%');
+    expect(await row.locator('.bar > span').getAttribute('style')).toBe('width:100.0%');
     await screenshot(page, 'dashboard-runs');
     expect(problems).toEqual([]);
     expect(await page.locator('.notice').count()).toBe(0);
@@ -173,8 +173,9 @@ describe('the dashboard', () => {
     await page.goto(`${base}/#/runs/${failed.runId}`);
     await page.locator('#status .status', { hasText: 'FAILED' }).waitFor();
     expect(await page.locator('.grid i.FAILED').count()).toBe(2);
-    expect(await page.locator('#bar .bar > .finished').getAttribute('style')).toBe('width:66.7%');
-    expect(await page.locator('#bar .bar > .failed').getAttribute('style')).toBe('width:33.3%');
+    expect(await page.locator('#bar .bar > span').getAttribute('style')).toBe('width:100.0%');
+    expect(await page.locator('#bar .bar i.finished').getAttribute('style')).toBe('flex:4');
+    expect(await page.locator('#bar .bar i.failed').getAttribute('style')).toBe('flex:2');
     expect(await page.locator('td.error').allTextContents()).toEqual([
       expect.stringContaining('selection 5 exploded'),
       expect.stringContaining('selection 6 exploded'),
