@@ -192,7 +192,7 @@ describe('projections', () => {
       ),
       { numRuns: 30 },
     );
-  }, 180_000); // ms: 60 databases fills on a loaded 2-core machine
+  }, 180_000); // ms: 30 runs, each recording its histories twice, on a loaded 2-core machine
 
   it('rebuild reproduces them exactly, row ids included', async () => {
     await truncate();
