@@ -142,20 +142,25 @@ describe('conveyor run start', () => {
     for (let i = 0; i < 100 && !(await getRun(pipeline.database.db, runId)); i++) {
       await new Promise((resolve) => setTimeout(resolve, 100)); // the poller records run.requested
     }
-    const shown = await conveyor(['run', 'show', runId]);
+    const shown = await conveyor(['run', 'show', runId, '--format', 'text']);
     expect(shown.code).toBe(0);
     expect(shown.stdout).toContain(`run ${runId}  REQUESTED`);
     expect(shown.stdout).toContain('synthetic:substations=2&nodes=5&seed=3');
     expect(shown.stdout).toContain('chunk WEEK, selections 1,2');
-    const json = await conveyor(['run', 'show', runId, '--json']);
+    // JSON when stdout is not a terminal.
+    const json = await conveyor(['run', 'show', runId]);
     expect(JSON.parse(json.stdout)).toMatchObject({
       id: runId,
       status: 'REQUESTED',
       request: { requestedBy: 'token' },
     });
 
-    const listed = await conveyor(['run', 'list', '--status', 'requested']);
-    expect(listed.stdout).toContain(runId);
+    const listed = await conveyor(['run', 'list', '--status', 'requested', '--format', 'text']);
+    expect(listed.stdout).toMatch(new RegExp(`^${runId}  REQUESTED `, 'm'));
+    const listedJson = await conveyor(['run', 'list', '--json']);
+    expect(JSON.parse(listedJson.stdout)).toContainEqual(
+      expect.objectContaining({ id: runId, status: 'REQUESTED' }),
+    );
   });
 
   it('exits 1 with the reason when the gateway refuses the token', async () => {
@@ -198,6 +203,7 @@ describe('bad arguments', () => {
     [['run', 'cancel', 'a', 'b']],
     [['run', 'follow']],
     [['run', 'list', '--first', '0']],
+    [['run', 'show', uuidv4(), '--format', 'yaml']],
     [['run', 'export', uuidv4()]],
   ])('%j exits 2 with a usage message', async (args) => {
     const outcome = await conveyor(args);

@@ -20,6 +20,16 @@ import {
 
 const client = () => createGatewayClient({ url: gatewayUrlFromEnv(), token: gatewayTokenFromEnv() });
 
+/** `--format text|json` (`--json` for short); text on a terminal, JSON when stdout is a pipe or a file. */
+const FORMAT_OPTIONS = { format: { type: 'string' }, json: { type: 'boolean', default: false } } as const;
+function outputFormat(values: { format?: string; json?: boolean }): 'text' | 'json' {
+  if (values.json) return 'json';
+  const format = values.format ?? (process.stdout.isTTY ? 'text' : 'json');
+  if (format !== 'text' && format !== 'json')
+    throw new UsageError(`--format must be text or json, got "${format}"`);
+  return format;
+}
+
 /** A gateway error is a clear message and exit code 1 (a UsageError goes on to main: exit 2). */
 const guarded = (run: (args: string[]) => Promise<number>) => async (args: string[]) => {
   try {
@@ -135,43 +145,37 @@ export const runFollowCommand: Command = {
 };
 
 export const runListCommand: Command = {
-  summary: 'list runs, newest first: [--status RUNNING,FAILED] [--first N] [--json]',
+  summary: 'list runs, newest first: [--status RUNNING,FAILED] [--first N] [--format text|json]',
   run: guarded(async (args) => {
     const { values } = parse({
       args,
-      options: {
-        status: { type: 'string' },
-        first: { type: 'string' },
-        json: { type: 'boolean', default: false },
-      },
+      options: { status: { type: 'string' }, first: { type: 'string' }, ...FORMAT_OPTIONS },
     });
+    const format = outputFormat(values);
     const first = values.first === undefined ? 20 : Number(values.first);
     if (!Number.isInteger(first) || first < 1 || first > 500)
       throw new UsageError('--first must be from 1 to 500');
     const status = values.status?.split(',').map((s) => s.trim().toUpperCase());
     const { runs } = await client().request<{ runs: { nodes: RunSummary[] } }>(LIST_QUERY, { first, status });
-    if (values.json) process.stdout.write(`${JSON.stringify(runs.nodes, null, 2)}\n`);
+    if (format === 'json') process.stdout.write(`${JSON.stringify(runs.nodes, null, 2)}\n`);
     else printRuns(runs.nodes);
     return 0;
   }),
 };
 
 export const runShowCommand: Command = {
-  summary: 'show a run: request, status, counts, timings, results, failed tasks [--json]',
+  summary: 'show a run: request, status, counts, timings, results, failed tasks [--format text|json]',
   run: guarded(async (args) => {
-    const { values, positionals } = parse({
-      args,
-      options: { json: { type: 'boolean', default: false } },
-      allowPositionals: true,
-    });
-    const runId = runIdArgument(positionals, 'usage: conveyor run show <run-id> [--json]');
+    const { values, positionals } = parse({ args, options: FORMAT_OPTIONS, allowPositionals: true });
+    const runId = runIdArgument(positionals, 'usage: conveyor run show <run-id> [--format text|json]');
+    const format = outputFormat(values);
     const gateway = client();
     const { run } = await gateway.request<{ run: RunDetails | null }>(SHOW_QUERY, { id: runId });
     if (!run) {
       process.stderr.write(`no run ${runId}\n`);
       return 1;
     }
-    if (values.json) process.stdout.write(`${JSON.stringify(run, null, 2)}\n`);
+    if (format === 'json') process.stdout.write(`${JSON.stringify(run, null, 2)}\n`);
     else printRun(run, gateway.baseUrl);
     return 0;
   }),
