@@ -85,7 +85,7 @@ describe('a run through the gateway', () => {
     await cli(['run', 'export', runId, '--out', out]);
     expect(await readFile(out, 'utf8')).toBe(await monolithCsv({ topology, ...window, chunk: 'month' }));
 
-    const shown = await cli(['run', 'show', runId]);
+    const shown = await cli(['run', 'show', runId, '--json']);
     expect(JSON.parse(shown.stdout)).toMatchObject({
       id: runId,
       status: 'SUCCEEDED',
