@@ -10,19 +10,25 @@ import { startStack, type Stack } from '../../src/stack/stack.js';
 import type { ServiceName } from '../../src/stack/processes.js';
 
 export type TestPipeline = Awaited<ReturnType<typeof startTestPipeline>>;
+export type TestDatabase = Awaited<ReturnType<typeof createTestDatabase>>;
+export type TestNamespace = Awaited<ReturnType<typeof createTestNamespace>>;
 
 export async function startTestPipeline(options: {
   workers: number;
   services?: ServiceName[];
   env?: NodeJS.ProcessEnv;
+  /** A broker namespace made by the caller (e.g. in its own vhost); the pipeline cleans it up. */
+  namespace?: TestNamespace;
+  /** The services' DATABASE_URL, given the test database (e.g. a least-privileged user's). */
+  serviceDatabaseUrl?: (database: TestDatabase) => Promise<string>;
 }) {
   const database = await createTestDatabase();
-  const namespace = await createTestNamespace();
+  const namespace = options.namespace ?? (await createTestNamespace());
   await migrate(database.url);
   const logs: string[] = [];
   const env = {
     ...process.env,
-    DATABASE_URL: database.url,
+    DATABASE_URL: options.serviceDatabaseUrl ? await options.serviceDatabaseUrl(database) : database.url,
     AMQP_URL: namespace.amqpUrl,
     CONVEYOR_NAMESPACE: namespace.namespace,
     LOG_LEVEL: 'info',

@@ -1,0 +1,163 @@
+// What every fault test checks after its run, and the row it adds to the suite's report.
+import { appendFile } from 'node:fs/promises';
+import { sql } from 'drizzle-orm';
+import type { TestPipeline } from '../../support/pipeline.js';
+import { exportedCsv, monolithCsv } from '../../support/results.js';
+import { REPORT_FILE, type FaultReportRow } from './report-file.js';
+
+export type RunRequest = {
+  topologySource: string;
+  from: string;
+  to: string;
+  chunk: 'day' | 'week' | 'month';
+  calculation: string;
+};
+
+async function rows(p: TestPipeline, query: ReturnType<typeof sql>) {
+  const [result] = (await p.database.db.execute(query)) as unknown as [Record<string, unknown>[]];
+  return result;
+}
+
+const monolithCache = new Map<string, Promise<string>>();
+
+/** The monolith's CSV for a request (computed once per request per file). */
+export function monolithFor(request: RunRequest) {
+  const key = JSON.stringify([request.topologySource, request.from, request.to, request.chunk]);
+  let csv = monolithCache.get(key);
+  if (!csv) {
+    csv = monolithCsv({
+      topology: request.topologySource,
+      from: request.from,
+      to: request.to,
+      chunk: request.chunk,
+    });
+    monolithCache.set(key, csv);
+  }
+  return csv;
+}
+
+export type RunCheck = {
+  status: string;
+  /** Planned tasks of the run (the latest generation's plan included). */
+  tasks: number;
+  /** run_process rows by status. */
+  byStatus: Record<string, number>;
+  /** Tasks without a row in run_process, and rows beyond one per task. */
+  missingRows: number;
+  extraRows: number;
+  /** Result rows of the monolith missing from the run's results, and result rows beyond them. */
+  lost: number;
+  duplicated: number;
+  completedEvents: number;
+};
+
+/** Reads back what a run left: its status, its task rows, its results against the monolith's. */
+export async function checkRun(p: TestPipeline, runId: string, oracle?: RunRequest): Promise<RunCheck> {
+  const [run] = await rows(p, sql`SELECT status, task_count FROM runs WHERE id = ${runId}`);
+  const processRows = await rows(
+    p,
+    sql`SELECT task_status AS status, COUNT(*) AS n, COUNT(DISTINCT task_id) AS tasks
+        FROM run_process WHERE run_id = ${runId} GROUP BY task_status`,
+  );
+  const byStatus = Object.fromEntries(processRows.map((row) => [String(row.status), Number(row.n)]));
+  const rowCount = processRows.reduce((sum, row) => sum + Number(row.n), 0);
+  const [distinct] = await rows(
+    p,
+    sql`SELECT COUNT(DISTINCT task_id) AS n FROM run_process WHERE run_id = ${runId}`,
+  );
+  const [completed] = await rows(
+    p,
+    sql`SELECT COUNT(*) AS n FROM run_events WHERE run_id = ${runId} AND type = 'run.completed'`,
+  );
+  const tasks = Number(run?.task_count ?? 0);
+  let lost = 0;
+  let duplicated = 0;
+  if (oracle) {
+    const expected = lines(await monolithFor(oracle));
+    const actual = lines(await exportedCsv(p.database.db, runId));
+    for (const [line, count] of expected) {
+      const got = actual.get(line) ?? 0;
+      if (got < count) lost += count - got;
+    }
+    for (const [line, count] of actual) duplicated += Math.max(0, count - (expected.get(line) ?? 0));
+  }
+  return {
+    status: String(run?.status),
+    tasks,
+    byStatus,
+    missingRows: Math.max(0, tasks - Number(distinct?.n ?? 0)),
+    extraRows: rowCount - Number(distinct?.n ?? 0),
+    lost,
+    duplicated,
+    completedEvents: Number(completed?.n ?? 0),
+  };
+}
+
+function lines(csv: string) {
+  const counts = new Map<string, number>();
+  for (const line of csv.split('\n').slice(1)) {
+    if (line) counts.set(line, (counts.get(line) ?? 0) + 1);
+  }
+  return counts;
+}
+
+/**
+ * Milliseconds from `since` (the end of a fault) to the first task the run finished after it, from
+ * the workers' own clocks in the event store; null when no task finished after it.
+ */
+export async function recoveryMs(p: TestPipeline, runId: string, since: Date): Promise<number | null> {
+  const [row] = await rows(
+    p,
+    sql`SELECT MIN(occurred_at) AS at FROM run_events
+        WHERE run_id = ${runId} AND type = 'task.finished' AND occurred_at > ${mysqlTime(since)}`,
+  );
+  if (typeof row?.at !== 'string') return null;
+  return Date.parse(`${row.at.replace(' ', 'T')}Z`) - since.getTime();
+}
+
+export function mysqlTime(date: Date) {
+  return date.toISOString().replace('T', ' ').replace('Z', '');
+}
+
+/** Waits until `count` tasks of the run are FINISHED (or any, by default). */
+export async function waitForFinishedTasks(p: TestPipeline, runId: string, count = 1, timeoutMs = 120_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const [row] = await rows(
+      p,
+      sql`SELECT COUNT(*) AS n FROM run_process WHERE run_id = ${runId} AND task_status = 'FINISHED'`,
+    );
+    if (Number(row?.n) >= count) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`run ${runId}: fewer than ${count} tasks finished in ${timeoutMs} ms`);
+}
+
+/** Waits until a task of the run is STARTED and returns its id. */
+export async function waitForStartedTask(p: TestPipeline, runId: string, timeoutMs = 120_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const [row] = await rows(
+      p,
+      sql`SELECT task_id FROM run_process WHERE run_id = ${runId} AND task_status = 'STARTED' LIMIT 1`,
+    );
+    if (row) return String(row.task_id);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`run ${runId}: no task started in ${timeoutMs} ms`);
+}
+
+export { rows as queryRows };
+
+/** Adds a row to the suite's report (printed at the end of `pnpm test:faults`). */
+export async function report(row: FaultReportRow) {
+  await appendFile(REPORT_FILE, `${JSON.stringify(row)}\n`);
+}
+
+/** The services still running: a fault must not crash any of them. */
+export function crashed(p: TestPipeline, except: Set<string> = new Set()) {
+  return p.stack
+    .processes()
+    .filter((proc) => !except.has(proc.name) && proc.child.exitCode !== null)
+    .map((proc) => `${proc.name} exited ${proc.child.exitCode}`);
+}

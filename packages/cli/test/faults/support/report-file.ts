@@ -1,0 +1,16 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** Where the fault tests write their report rows (JSON lines). */
+export const REPORT_FILE = process.env.FAULTS_REPORT ?? join(tmpdir(), 'conveyor-faults-report.jsonl');
+
+export type FaultReportRow = {
+  fault: string;
+  runs: number;
+  tasks: number;
+  lost: number;
+  duplicated: number;
+  /** Time to recover (ms): from the end of the fault to the next task finished; null: not applicable. */
+  recoveryMs: number | null;
+  outcome: string;
+};

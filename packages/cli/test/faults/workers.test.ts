@@ -1,0 +1,168 @@
+// Workers die and are stopped while a run goes on: nothing is lost, nothing is written twice.
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startTestPipeline, type TestPipeline } from '../support/pipeline.js';
+import {
+  checkRun,
+  crashed,
+  recoveryMs,
+  report,
+  waitForFinishedTasks,
+  type RunRequest,
+} from './support/checks.js';
+
+const fixtures = fileURLToPath(new URL('../fixtures/calculations.ts', import.meta.url));
+let pipeline: TestPipeline | undefined;
+
+afterEach(async () => {
+  await pipeline?.close();
+  pipeline = undefined;
+});
+
+// 6 substations × 20 days = 120 tasks of ~300 ms each.
+const request: RunRequest = {
+  topologySource: 'synthetic:substations=6&nodes=20&seed=11',
+  from: '2023-01-01 00:00',
+  to: '2023-01-20 23:59',
+  chunk: 'day',
+  calculation: 'slow-grid',
+};
+
+describe('worker faults', () => {
+  it('SIGKILL of a worker mid-run: its tasks are redelivered, the run matches the monolith', async () => {
+    pipeline = await startTestPipeline({
+      workers: 2,
+      env: { CALCULATION_MODULES: fixtures, SLOW_TASK_MS: '300', WORKER_CONCURRENCY: '4' },
+    });
+    const runId = await pipeline.requestRun(request);
+    await waitForFinishedTasks(pipeline, runId, 10);
+    const victim = pipeline.stack.processes().find((p) => p.service === 'worker')!;
+    victim.child.kill('SIGKILL');
+    await once(victim.child, 'exit');
+    const killedAt = new Date();
+    await pipeline.stack.addWorker();
+
+    const run = await pipeline.waitForRun(runId);
+    const check = await checkRun(pipeline, runId, request);
+    expect(run.status).toBe('SUCCEEDED');
+    expect(check).toMatchObject({
+      byStatus: { FINISHED: check.tasks },
+      missingRows: 0,
+      extraRows: 0,
+      lost: 0,
+      duplicated: 0,
+      completedEvents: 1,
+    });
+    expect(check.tasks).toBe(120);
+    expect(crashed(pipeline, new Set([victim.name]))).toEqual([]);
+    await report({
+      fault: 'worker SIGKILLed mid-run (restarted)',
+      runs: 1,
+      tasks: check.tasks,
+      lost: check.lost,
+      duplicated: check.duplicated,
+      recoveryMs: await recoveryMs(pipeline, runId, killedAt),
+      outcome: run.status,
+    });
+  });
+
+  it('SIGTERM of two of three workers mid-run (scale-down): they finish their tasks and exit 0', async () => {
+    pipeline = await startTestPipeline({
+      workers: 3,
+      env: { CALCULATION_MODULES: fixtures, SLOW_TASK_MS: '300', WORKER_CONCURRENCY: '4' },
+    });
+    const runId = await pipeline.requestRun(request);
+    await waitForFinishedTasks(pipeline, runId, 10);
+    const stopped = pipeline.stack
+      .processes()
+      .filter((p) => p.service === 'worker')
+      .slice(0, 2);
+    stopped.forEach((worker) => worker.child.kill('SIGTERM'));
+    const codes = await Promise.all(stopped.map(async (worker) => (await worker.exited).code));
+    const stoppedAt = new Date();
+    expect(codes).toEqual([0, 0]);
+
+    const run = await pipeline.waitForRun(runId);
+    const check = await checkRun(pipeline, runId, request);
+    expect(run.status).toBe('SUCCEEDED');
+    expect(check).toMatchObject({
+      byStatus: { FINISHED: 120 },
+      missingRows: 0,
+      extraRows: 0,
+      lost: 0,
+      duplicated: 0,
+      completedEvents: 1,
+    });
+    expect(crashed(pipeline, new Set(stopped.map((worker) => worker.name)))).toEqual([]);
+    await report({
+      fault: 'two of three workers SIGTERMed mid-run (scale-down)',
+      runs: 1,
+      tasks: check.tasks,
+      lost: check.lost,
+      duplicated: check.duplicated,
+      recoveryMs: await recoveryMs(pipeline, runId, stoppedAt),
+      outcome: run.status,
+    });
+  });
+
+  it('2,000 tasks on 3 workers while a worker is killed every few seconds: zero lost, zero duplicated', async () => {
+    const large: RunRequest = {
+      topologySource: 'synthetic:substations=20&nodes=5&seed=3',
+      from: '2023-01-01 00:00',
+      to: '2023-04-10 23:59',
+      chunk: 'day',
+      calculation: 'slow-grid',
+    };
+    pipeline = await startTestPipeline({
+      workers: 3,
+      env: { CALCULATION_MODULES: fixtures, SLOW_TASK_MS: '40', WORKER_CONCURRENCY: '4' },
+    });
+    const p = pipeline;
+    const runId = await p.requestRun(large);
+    await waitForFinishedTasks(p, runId, 1);
+    const killed = new Set<string>();
+    let kills = 0;
+    let done = false;
+    const completion = p.waitForRun(runId, 280_000).finally(() => (done = true));
+    // The loop: every 2–4 s, SIGKILL a random live worker and start a new one in its place.
+    const loop = (async () => {
+      while (!done) {
+        await new Promise((resolve) => setTimeout(resolve, 2000 + Math.random() * 2000));
+        if (done) break;
+        const live = p.stack.processes().filter((w) => w.service === 'worker' && w.child.exitCode === null);
+        const victim = live[Math.floor(Math.random() * live.length)];
+        if (!victim) continue;
+        victim.child.kill('SIGKILL');
+        killed.add(victim.name);
+        kills++;
+        await once(victim.child, 'exit');
+        if (!done) await p.stack.addWorker();
+      }
+    })();
+    const run = await completion;
+    await loop;
+    const check = await checkRun(p, runId, large);
+    expect(run.status).toBe('SUCCEEDED');
+    expect(kills).toBeGreaterThanOrEqual(2);
+    expect(check).toMatchObject({
+      tasks: 2000,
+      byStatus: { FINISHED: 2000 },
+      missingRows: 0,
+      extraRows: 0,
+      lost: 0,
+      duplicated: 0,
+      completedEvents: 1,
+    });
+    expect(crashed(p, killed)).toEqual([]);
+    await report({
+      fault: `kill loop: ${kills} workers SIGKILLed during a 2,000-task run`,
+      runs: 1,
+      tasks: check.tasks,
+      lost: check.lost,
+      duplicated: check.duplicated,
+      recoveryMs: null,
+      outcome: run.status,
+    });
+  });
+});
