@@ -1,7 +1,7 @@
 // The worker: takes tasks, runs their calculation, writes the results, publishes the events, acks.
 import { hostname } from 'node:os';
 import { createDatabase, getRunStatus, loadTopology, writeTaskResults } from '@conveyor/db';
-import { createBroker } from '@conveyor/messages';
+import { createBroker, errorMessage } from '@conveyor/messages';
 import {
   createLogger,
   createMetricsRegistry,
@@ -15,6 +15,7 @@ import { loadConfig, type WorkerConfig } from './config.js';
 import { createEventBatcher } from './event-batcher.js';
 import { handleTask, reportTaskFailure, type TaskDeps } from './handlers/task.js';
 import { createWorkerMetrics } from './metrics.js';
+import { retryTransient } from './retry.js';
 import { createCancellationCheck, createTopologyCache } from './topology-cache.js';
 
 let config: WorkerConfig;
@@ -23,6 +24,8 @@ try {
 } catch (error) {
   exitOnConfigError(error);
 }
+/** How long a database outage may delay a task before the task's attempt fails (ms). */
+const DATABASE_RETRY_MS = 120_000;
 const workerId = config.WORKER_ID ?? `${hostname()}-${process.pid}`;
 const logger = createLogger({ service: 'worker', level: config.LOG_LEVEL }).child({ workerId });
 logger.info({ amqp: redactUrl(config.AMQP_URL), database: redactUrl(config.DATABASE_URL) }, 'starting');
@@ -38,12 +41,31 @@ const deps: TaskDeps = {
   calculations,
   publishEvent: createEventBatcher(broker.publishEvents, { maxBatch: 100, maxDelayMs: 1 }),
   publishNotification: broker.publishNotification,
-  isRunCancelled: createCancellationCheck(
-    async (runId) => (await getRunStatus(database.db, runId))?.cancelRequested ?? false,
-    1000,
+  // A failed check is not a cancellation: the next check (at the next heartbeat) asks again.
+  isRunCancelled: createCancellationCheck(async (runId) => {
+    try {
+      return (await getRunStatus(database.db, runId))?.cancelRequested ?? false;
+    } catch (error) {
+      logger.warn({ runId, error: errorMessage(error) }, 'cancellation check failed');
+      return false;
+    }
+  }, 1000),
+  loadTopology: createTopologyCache(
+    (id) =>
+      retryTransient(() => loadTopology(database.db, id), {
+        what: 'topology load',
+        timeoutMs: DATABASE_RETRY_MS,
+        logger,
+      }),
+    config.WORKER_TOPOLOGY_CACHE,
   ),
-  loadTopology: createTopologyCache((id) => loadTopology(database.db, id), config.WORKER_TOPOLOGY_CACHE),
-  writeResults: (result) => writeTaskResults(database.db, result),
+  writeResults: (result, signal) =>
+    retryTransient(() => writeTaskResults(database.db, result), {
+      what: 'result write',
+      timeoutMs: DATABASE_RETRY_MS,
+      logger,
+      signal,
+    }),
   heartbeatMs: config.WORKER_HEARTBEAT_MS,
   logger,
   now: () => new Date(),

@@ -20,12 +20,11 @@ export type TaskDeps = {
   /** Whether the task's run was cancelled (cached briefly). */
   isRunCancelled: (runId: string) => Promise<boolean>;
   loadTopology: (topologyId: string) => Promise<unknown>;
-  writeResults: (result: {
-    runId: string;
-    taskId: string;
-    rows: ResultRow[];
-    replace: boolean;
-  }) => Promise<void>;
+  /** Writes a task's results, retrying through a database outage until `signal` aborts. */
+  writeResults: (
+    result: { runId: string; taskId: string; rows: ResultRow[]; replace: boolean },
+    signal: AbortSignal,
+  ) => Promise<void>;
   heartbeatMs: number;
   logger: Logger;
   now: () => Date;
@@ -110,7 +109,10 @@ export async function handleTask(task: TaskMessage, context: TaskContext, deps: 
   // A first, never-redelivered attempt cannot have rows from an earlier one to replace.
   const replace = context.attempt > 1 || context.redelivered;
   if (output.rows.length > 0 || replace) {
-    await deps.writeResults({ runId: task.run_id, taskId: task.task_id, rows: output.rows, replace });
+    await deps.writeResults(
+      { runId: task.run_id, taskId: task.task_id, rows: output.rows, replace },
+      context.signal,
+    );
   }
   const writtenMs = performance.now() - clock;
   const finishedAt = deps.now();
