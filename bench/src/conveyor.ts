@@ -6,8 +6,11 @@ import { createDatabase, getRun, migrate } from '@conveyor/db';
 import { createBroker, createEvent, type Chunk } from '@conveyor/messages';
 import { deleteNamespace } from '@conveyor/messages/testing';
 import { createLogger } from '@conveyor/runtime';
-import { startStack } from '@conveyor/cli/stack';
+import { startStack, type Stack } from '@conveyor/cli/stack';
+import { freePort } from './free-port.js';
 import { peakRssMb } from './stats.js';
+
+type ServiceProcess = Awaited<ReturnType<Stack['addWorker']>>;
 
 export type RunRequest = {
   topologySource: string;
@@ -22,6 +25,8 @@ export async function startConveyor(options: {
   amqpUrl: string;
   workers: number;
   env?: NodeJS.ProcessEnv;
+  /** Start the gateway too (GraphQL at `gatewayUrl`). */
+  gateway?: boolean;
 }) {
   const namespace = `bench_${Math.random().toString(36).slice(2, 8)}`;
   const server = new URL(options.databaseUrl);
@@ -30,6 +35,7 @@ export async function startConveyor(options: {
   await migrate(databaseUrl);
   const database = createDatabase(databaseUrl);
   const logs: string[] = [];
+  const gatewayPort = await freePort();
   const stack = await startStack({
     env: {
       ...process.env,
@@ -37,10 +43,13 @@ export async function startConveyor(options: {
       AMQP_URL: options.amqpUrl,
       CONVEYOR_NAMESPACE: namespace,
       LOG_LEVEL: 'warn',
+      GATEWAY_PORT: String(gatewayPort),
       ...options.env,
     },
     workers: options.workers,
-    services: ['topology', 'leader', 'poller'],
+    services: options.gateway
+      ? ['topology', 'leader', 'poller', 'gateway']
+      : ['topology', 'leader', 'poller'],
     onLine: (name, line) => {
       logs.push(`${name} | ${line}`);
       if (logs.length > 200) logs.shift();
@@ -52,9 +61,11 @@ export async function startConveyor(options: {
     logger: createLogger({ service: 'bench', level: 'warn' }),
   });
 
-  /** Requests a run and waits for run.completed; times come from the events' own clocks. */
-  const run = async (request: RunRequest, timeoutMs = 30 * 60_000) => {
-    const runId = uuidv4();
+  /**
+   * Requests a run and waits for run.completed; times come from the events' own clocks. Pass a
+   * `runId` to follow the run (e.g. subscribe to it) before it is requested.
+   */
+  const run = async (request: RunRequest, runId: string = uuidv4(), timeoutMs = 30 * 60_000) => {
     await broker.publishEvent(
       createEvent('run.requested', {
         runId,
@@ -111,6 +122,22 @@ export async function startConveyor(options: {
     return byService;
   };
 
+  /** Finish times of the run's tasks (ms since the epoch, ascending), from the event store. */
+  const finishTimes = async (runId: string): Promise<number[]> => {
+    const [rows] = (await database.db.execute(sql`
+      SELECT occurred_at AS at FROM run_events
+      WHERE run_id = ${runId} AND type = 'task.finished' ORDER BY occurred_at`)) as unknown as [
+      { at: string }[],
+    ];
+    return rows.map((row) => Date.parse(`${String(row.at).replace(' ', 'T')}Z`));
+  };
+
+  /** Stops one process of the stack (a worker between runs), waiting for it to exit. */
+  const stopProcess = async (proc: ServiceProcess) => {
+    if (proc.child.exitCode === null) proc.child.kill('SIGTERM');
+    await proc.exited;
+  };
+
   const stop = async () => {
     await stack.stop();
     await broker.close();
@@ -118,5 +145,13 @@ export async function startConveyor(options: {
     await database.close();
     await deleteNamespace(options.amqpUrl, namespace);
   };
-  return { run, peakRss, stop };
+  return {
+    run,
+    peakRss,
+    finishTimes,
+    addWorker: stack.addWorker,
+    stopProcess,
+    gatewayUrl: `http://127.0.0.1:${gatewayPort}`,
+    stop,
+  };
 }

@@ -20,3 +20,16 @@ export async function peakRssMb(pid: number): Promise<number> {
 }
 
 export const selfPeakRssMb = () => peakRssMb(process.pid);
+
+/**
+ * Throughput (tasks/s) over the first and the last `fraction` of finish times (ms, ascending), and
+ * their ratio: 1 when a run keeps its pace to the end.
+ */
+export function throughputAtEnds(finishTimes: number[], fraction = 0.1) {
+  const n = Math.max(2, Math.floor(finishTimes.length * fraction));
+  if (finishTimes.length < n) return { first: NaN, last: NaN, ratio: NaN };
+  const rate = (from: number, to: number) => ((n - 1) * 1000) / Math.max(1, to - from);
+  const first = rate(finishTimes[0]!, finishTimes[n - 1]!);
+  const last = rate(finishTimes[finishTimes.length - n]!, finishTimes[finishTimes.length - 1]!);
+  return { first, last, ratio: last / first };
+}

@@ -1,0 +1,32 @@
+import type { RunRequest, startConveyor } from '../conveyor.js';
+import type { EntryInput } from '../result.js';
+import type { BenchContext } from './context.js';
+
+export type Conveyor = Awaited<ReturnType<typeof startConveyor>>;
+
+/** Runs a request once on a started stack, fails unless every task finished, and records the run. */
+export async function measureConveyorRun(
+  context: BenchContext,
+  conveyor: Conveyor,
+  request: RunRequest,
+  entry: Omit<EntryInput, 'system' | 'tasksPerSecond'>,
+  runId?: string,
+) {
+  const result = await conveyor.run(request, runId);
+  if (result.status !== 'SUCCEEDED' || result.finished !== entry.tasks)
+    throw new Error(
+      `${entry.scenario} run ${result.runId}: ${result.status}, ${result.finished}/${entry.tasks} finished`,
+    );
+  context.results.completionLatencies.push(result.completionLatencyMs);
+  const rss = await conveyor.peakRss();
+  context.results.add({
+    ...entry,
+    system: 'conveyor',
+    tasksPerSecond: (entry.tasks * 1000) / result.totalMs,
+    peakRssMb: Math.max(...Object.values(rss)),
+  });
+  context.log(
+    `${entry.scenario} conveyor ×${entry.workers}${entry.slots ? ` (${entry.slots} slots)` : ''}: ${result.totalMs.toFixed(0)} ms (processing ${result.processingMs} ms, completion +${result.completionLatencyMs} ms)`,
+  );
+  return result;
+}

@@ -1,0 +1,72 @@
+// 4. latency: from the last task.finished to run.completed (every Conveyor run of the bench), and from
+// an event to a GraphQL subscriber of the run's events (over SSE, as a browser or the CLI receives it).
+import { v4 as uuidv4 } from 'uuid';
+import { subscribeGateway } from '../gateway.js';
+import { percentile } from '../stats.js';
+import type { BenchContext } from './context.js';
+import type { Conveyor } from './conveyor-runs.js';
+
+const RUN_EVENTS = `subscription RunEvents($runId: ID!) {
+  runEvents(runId: $runId) { id type occurredAt }
+}`;
+
+/** A no-op run followed by a subscriber from before it is requested: per event, received − occurred (ms). */
+export async function benchSubscriptionLatency(context: BenchContext, conveyor: Conveyor) {
+  const substations = context.quick ? 10 : 20; // × 100 days, one task per day and substation
+  const tasks = substations * 100;
+  for (let i = 0; i < context.repeats; i++) {
+    const runId = uuidv4();
+    const delays: number[] = [];
+    const subscription = subscribeGateway<{ runEvents: { occurredAt: string } }>(
+      conveyor.gatewayUrl,
+      RUN_EVENTS,
+      { runId },
+      (data, receivedAt) => delays.push(receivedAt - Date.parse(data.runEvents.occurredAt)),
+    );
+    try {
+      await subscription.connected;
+      const result = await conveyor.run(
+        {
+          topologySource: `synthetic:substations=${substations}&nodes=1&seed=1`,
+          from: '2023-01-01 00:00',
+          to: '2023-04-10 23:59',
+          chunk: 'day',
+          calculation: 'noop',
+        },
+        runId,
+      );
+      context.results.completionLatencies.push(result.completionLatencyMs);
+      await subscription.done; // the gateway completes the stream after run.completed
+    } finally {
+      subscription.close();
+      // After a failed run the stream ends with the abort of close(): that error says nothing.
+      await subscription.done.catch(() => undefined);
+    }
+    context.results.add({
+      scenario: 'latency-subscription',
+      system: 'conveyor',
+      tasks: delays.length,
+      workers: 2,
+      tasksPerSecond: NaN,
+      p50Ms: percentile(delays, 50),
+      p99Ms: percentile(delays, 99),
+    });
+    context.log(
+      `latency-subscription: ${delays.length} events of a ${tasks}-task run, p50 ${percentile(delays, 50)} ms, p99 ${percentile(delays, 99)} ms`,
+    );
+  }
+}
+
+/** Last task.finished → run.completed over every Conveyor run of the bench. */
+export function addCompletionLatency(context: BenchContext) {
+  const samples = context.results.completionLatencies;
+  context.results.add({
+    scenario: 'latency-completion',
+    system: 'conveyor',
+    tasks: samples.length,
+    workers: 2,
+    tasksPerSecond: NaN,
+    p50Ms: percentile(samples, 50),
+    p99Ms: percentile(samples, 99),
+  });
+}
