@@ -28,7 +28,9 @@ type Outcome = { ok: true } | { ok: false; error: unknown; aborted: boolean };
 
 /**
  * Consumes an event queue in batches: up to `maxBatch` events or `maxWaitMs`, one handler call,
- * then every message of the batch is acked. Batches run one after another.
+ * then every message of the batch is acked. Batches run one after another; what arrives while one
+ * runs waits in the buffer and goes out as the next batch as soon as it is done (group commit), so
+ * that a slower handler gets larger batches instead of a queue of small ones.
  * - A transient failure (the database is down) keeps the batch unacked and retries it with backoff,
  *   indefinitely by default: nothing is lost, consumption resumes when the dependency returns.
  * - A permanent failure (or attempts exhausted) splits the batch: each event alone, so that only the
@@ -44,9 +46,9 @@ export async function subscribeEventBatches(
   const maxAttempts = options.maxAttempts ?? Infinity;
   const baseMs = options.retryBaseMs ?? 200;
   const maxMs = options.retryMaxMs ?? 10_000;
-  let buffer: Pending[] = [];
+  const buffer: Pending[] = [];
   let timer: NodeJS.Timeout | undefined;
-  let chain: Promise<void> = Promise.resolve();
+  let busy = false;
 
   const runWithRetry = async (events: ConveyorEvent[], signal: AbortSignal): Promise<Outcome> => {
     for (let attempt = 1; ; attempt++) {
@@ -88,18 +90,22 @@ export async function subscribeEventBatches(
     }
   };
 
+  /** Starts the next batch unless one is running; the running one calls it again when done. */
   const flush = (signal: AbortSignal) => {
     clearTimeout(timer);
     timer = undefined;
-    const batch = buffer;
-    buffer = [];
-    if (batch.length === 0) return;
-    chain = chain
-      .then(() => process(batch, signal))
+    if (busy || buffer.length === 0) return;
+    const batch = buffer.splice(0, options.maxBatch);
+    busy = true;
+    void process(batch, signal)
       .catch((error: unknown) => {
         // A dead letter could not be published (the broker went away): the rest goes back.
         deps.logger.error({ err: error, queue }, 'batch handling failed; handing its messages back');
         batch.forEach((pending) => pending.settle.requeue('batch handling failed'));
+      })
+      .finally(() => {
+        busy = false;
+        flush(signal);
       });
   };
 
@@ -111,6 +117,7 @@ export async function subscribeEventBatches(
       const parsed = parseEvent(content);
       if (!parsed.ok) return settle.deadLetter(parsed.reason);
       buffer.push({ event: parsed.value, settle });
+      if (busy) return; // taken when the running batch is done
       if (buffer.length >= options.maxBatch) flush(signal);
       else timer ??= setTimeout(() => flush(signal), options.maxWaitMs);
     },
