@@ -28,13 +28,22 @@ const context: BenchContext = {
   log: (line) => process.stderr.write(`bench: ${new Date().toISOString().slice(11, 19)} ${line}\n`),
 };
 
-async function main() {
-  context.log(`${quick ? 'quick' : 'full'} run: ${context.repeats} repeat(s) of each scenario`);
-  await benchNoop(context);
-  await benchIo(context);
-  await benchGrid(context);
+/**
+ * Runs one scenario; when it fails, the failure goes into the report (and the exit code) and the
+ * other scenarios still run: one broken scenario must not throw away half an hour of measurements.
+ */
+async function scenario(name: string, bench: () => Promise<void>) {
+  try {
+    await bench();
+  } catch (error) {
+    const message = `${name}: ${error instanceof Error ? error.message : String(error)}`;
+    context.results.failures.push(message);
+    context.log(`FAILED ${message}`);
+  }
+}
 
-  // scale, then the subscription latency, on one stack with the gateway: peak memory is read first.
+/** scale, then the subscription latency, on one stack with the gateway: peak memory is read first. */
+async function benchWithGateway() {
   const conveyor = await startConveyor({
     ...context,
     workers: 2,
@@ -42,24 +51,32 @@ async function main() {
     env: { WORKER_CONCURRENCY: '50' },
   });
   try {
-    await benchScale(context, conveyor);
-    await benchSubscriptionLatency(context, conveyor);
+    await scenario('scale', () => benchScale(context, conveyor));
+    await scenario('latency-subscription', () => benchSubscriptionLatency(context, conveyor));
   } finally {
     await conveyor.stop();
   }
+}
+
+async function main() {
+  context.log(`${quick ? 'quick' : 'full'} run: ${context.repeats} repeat(s) of each scenario`);
+  await scenario('noop', () => benchNoop(context));
+  await scenario('io', () => benchIo(context));
+  await scenario('grid', () => benchGrid(context));
+  await scenario('scale and latency-subscription', benchWithGateway);
   addCompletionLatency(context);
 
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
-  const { entries } = context.results;
-  const report = formatReport(entries, { machine, quick, date: new Date().toISOString() });
+  const { entries, failures } = context.results;
+  const report = formatReport(entries, { machine, quick, date: new Date().toISOString(), failures });
   process.stdout.write(`${report}\n`);
   await mkdir(new URL('../results/', import.meta.url), { recursive: true });
   await writeFile(
     new URL('../results/latest.json', import.meta.url),
-    `${JSON.stringify({ machine, quick, entries }, null, 2)}\n`,
+    `${JSON.stringify({ machine, quick, entries, failures }, null, 2)}\n`,
   );
   await writeFile(new URL('../results/latest.md', import.meta.url), `${report}\n`);
 }
 
 await main();
-process.exit(0);
+process.exit(context.results.failures.length ? 1 : 0);

@@ -99,3 +99,12 @@ describe('verdict', () => {
     expect(verdict(5)).toBe('—');
   });
 });
+
+describe('failed scenarios', () => {
+  it('are listed under the tables', () => {
+    const report = formatReport([], { ...meta, failures: ['scale: run r did not complete'] });
+    expect(report).toContain(
+      '**Failed scenarios** (their rows above are missing or partial):\n- scale: run r did not complete',
+    );
+  });
+});

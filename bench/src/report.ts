@@ -119,7 +119,7 @@ function goalRows(groups: Group[]): [string, number, number, Goal | undefined][]
 /** A markdown table of every group with median/min/max tasks/s, and the values the goals name. */
 export function formatReport(
   entries: BenchEntry[],
-  meta: { machine: string; quick: boolean; date: string },
+  meta: { machine: string; quick: boolean; date: string; failures?: string[] },
 ): string {
   const groups = group(entries);
   const lines = [
@@ -140,6 +140,9 @@ export function formatReport(
       ([name, value, digits, goal]) =>
         `| ${name} | ${fmt(value, digits)} | ${goalText(goal)} | ${verdict(value, goal)} |`,
     ),
+    ...(meta.failures?.length
+      ? ['', '**Failed scenarios** (their rows above are missing or partial):', ...meta.failures.map((f) => `- ${f}`)]
+      : []),
   ];
   return lines.join('\n');
 }

@@ -17,13 +17,16 @@ export type BenchEntry = {
 /** An entry with the optional measurements left out. */
 export type EntryInput = Omit<BenchEntry, 'p50Ms' | 'p99Ms' | 'peakRssMb'> & Partial<BenchEntry>;
 
-/** Collects the entries of a bench run, and the completion latencies of every Conveyor run (ms). */
+/** Collects the entries of a bench run, the completion latencies of every Conveyor run (ms), and failures. */
 export function createResults() {
   const entries: BenchEntry[] = [];
   const completionLatencies: number[] = [];
+  /** Scenarios that threw, with the error: reported, never hidden. */
+  const failures: string[] = [];
   return {
     entries,
     completionLatencies,
+    failures,
     add: (entry: EntryInput) => {
       entries.push({ p50Ms: null, p99Ms: null, peakRssMb: null, ...entry });
     },

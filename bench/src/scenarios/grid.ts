@@ -23,9 +23,11 @@ export async function benchGrid(context: BenchContext) {
     });
     context.log(`grid monolith: ${monolith.ms.toFixed(0)} ms`);
   }
-  for (const workers of [1, 2]) {
-    const conveyor = await startConveyor({ ...context, workers, env: { WORKER_CONCURRENCY: '2' } });
-    try {
+  // One stack: runs with one worker, then with a second one added.
+  const conveyor = await startConveyor({ ...context, workers: 1, env: { WORKER_CONCURRENCY: '2' } });
+  try {
+    for (const workers of [1, 2]) {
+      if (workers === 2) await conveyor.addWorker();
       for (let i = 0; i < context.repeats; i++) {
         await measureConveyorRun(
           context,
@@ -34,8 +36,8 @@ export async function benchGrid(context: BenchContext) {
           { scenario: 'grid', tasks, workers },
         );
       }
-    } finally {
-      await conveyor.stop();
     }
+  } finally {
+    await conveyor.stop();
   }
 }

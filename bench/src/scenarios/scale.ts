@@ -60,6 +60,6 @@ export async function benchScale(context: BenchContext, conveyor: Conveyor) {
     },
   });
   context.log(
-    `scale conveyor ×2: ${tasks} tasks in ${result.totalMs} ms; tasks/s first tenth ${pace.first.toFixed(0)}, last tenth ${pace.last.toFixed(0)}; peak RSS poller ${rss.poller?.toFixed(0)} MB, gateway ${rss.gateway?.toFixed(0)} MB; run(id) ${median(queryMs).toFixed(1)} ms`,
+    `scale conveyor ×2: ${tasks} tasks in ${result.totalMs} ms (completion +${result.completionLatencyMs} ms); tasks/s first tenth ${pace.first.toFixed(0)}, last tenth ${pace.last.toFixed(0)}; peak RSS poller ${rss.poller?.toFixed(0)} MB, gateway ${rss.gateway?.toFixed(0)} MB; run(id) ${median(queryMs).toFixed(1)} ms`,
   );
 }
