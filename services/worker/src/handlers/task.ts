@@ -52,7 +52,9 @@ export async function handleTask(task: TaskMessage, context: TaskContext, deps: 
 
   const startedAt = deps.now();
   const clock = performance.now();
-  await deps.publishEvent(
+  // Not awaited here: the calculation need not wait for the broker. The confirm is awaited together
+  // with task.finished's (same channel, so published before it), before the task is acked.
+  const started = deps.publishEvent(
     createEvent('task.started', {
       ...event,
       data: {
@@ -64,6 +66,8 @@ export async function handleTask(task: TaskMessage, context: TaskContext, deps: 
       now: startedAt,
     }),
   );
+  // A failed attempt is reported by task.failed, whatever became of its task.started.
+  started.catch(() => undefined);
 
   const cancelled = new AbortController();
   let progress: number | null = null;
@@ -82,7 +86,6 @@ export async function handleTask(task: TaskMessage, context: TaskContext, deps: 
     );
   }, deps.heartbeatMs);
 
-  const publishedMs = performance.now() - clock;
   let output;
   try {
     output = await calculation.run(task, {
@@ -99,9 +102,12 @@ export async function handleTask(task: TaskMessage, context: TaskContext, deps: 
 
   const seconds = (deps.now().getTime() - startedAt.getTime()) / 1000;
   if (!output) {
-    await deps.publishEvent(
-      createEvent('task.cancelled', { ...event, data: { workerId: deps.workerId, generation } }),
-    );
+    await Promise.all([
+      started,
+      deps.publishEvent(
+        createEvent('task.cancelled', { ...event, data: { workerId: deps.workerId, generation } }),
+      ),
+    ]);
     deps.onTaskDone(task.calculation, 'cancelled', seconds);
     return;
   }
@@ -116,7 +122,7 @@ export async function handleTask(task: TaskMessage, context: TaskContext, deps: 
   }
   const writtenMs = performance.now() - clock;
   const finishedAt = deps.now();
-  await deps.publishEvent(
+  const finished = deps.publishEvent(
     createEvent('task.finished', {
       ...event,
       data: {
@@ -131,12 +137,12 @@ export async function handleTask(task: TaskMessage, context: TaskContext, deps: 
       now: finishedAt,
     }),
   );
+  await Promise.all([started, finished]);
   deps.onTaskDone(task.calculation, 'finished', seconds);
   // Where a task's time goes (ms since it was taken), for tuning.
   deps.logger.debug(
     {
       taskId: task.task_id,
-      startedMs: publishedMs,
       computedMs,
       writtenMs,
       doneMs: performance.now() - clock,
