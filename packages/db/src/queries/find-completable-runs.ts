@@ -40,6 +40,9 @@ export async function findCompletableRuns(
       )})`
     : sql``;
   // Grouped by every selected column of `runs`: valid under ONLY_FULL_GROUP_BY on MySQL 8 and MariaDB.
+  // A planned run with a task still queued or running cannot complete: the NOT EXISTS (one probe of
+  // the run_status index) drops it before its tasks are counted, so that the poller's check after
+  // every batch does not scan a large run's rows while it is running.
   const [rows] = (await db.execute(sql`
     SELECT r.id, r.generation, r.planned_count, r.reason, r.cancel_requested, r.requested_at,
       COUNT(p.task_id) AS total,
@@ -51,6 +54,8 @@ export async function findCompletableRuns(
       SUM(p.task_status = 'CANCELLED') AS cancelled
     FROM runs r LEFT JOIN run_process p ON p.run_id = r.id
     WHERE (r.completed_generation IS NULL OR r.completed_generation < r.generation) ${only}
+      AND (r.planned_count IS NULL OR NOT EXISTS (
+        SELECT 1 FROM run_process q WHERE q.run_id = r.id AND q.task_status IN ('QUEUED', 'STARTED')))
     GROUP BY r.id, r.generation, r.planned_count, r.reason, r.cancel_requested, r.requested_at
     LIMIT 1000`)) as unknown as [Row[]];
 
