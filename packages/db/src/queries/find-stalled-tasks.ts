@@ -3,23 +3,26 @@ import type { Database } from '../database.js';
 import { toDatetime } from '../projections/keys.js';
 import { runProcess } from '../schema.js';
 
-/** STARTED tasks with neither their start nor a heartbeat within the last `olderThanMs` (ms) before `now`. */
-export async function findStalledTasks(db: Database, options: { olderThanMs: number; now: Date }) {
+/**
+ * STARTED tasks with neither their start nor a heartbeat within the last `olderThanMs` (ms) before
+ * `now` — of one run, or of every run (at most 1000).
+ */
+export async function findStalledTasks(
+  db: Database,
+  options: { olderThanMs: number; now: Date; runId?: string },
+) {
   const threshold = toDatetime(new Date(options.now.getTime() - options.olderThanMs).toISOString());
   return db
-    .select({
-      runId: runProcess.runId,
-      taskId: runProcess.taskId,
-      startedAt: runProcess.startedAt,
-      lastHeartbeatAt: runProcess.lastHeartbeatAt,
-    })
+    .select()
     .from(runProcess)
     .where(
       and(
+        options.runId === undefined ? undefined : eq(runProcess.runId, options.runId),
         eq(runProcess.taskStatus, 'STARTED'),
         lt(runProcess.startedAt, threshold),
         or(isNull(runProcess.lastHeartbeatAt), lt(runProcess.lastHeartbeatAt, threshold)),
       ),
     )
+    .orderBy(runProcess.id)
     .limit(1000);
 }

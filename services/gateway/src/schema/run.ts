@@ -1,5 +1,6 @@
 import {
   countTasksByStatus,
+  findStalledTasks,
   getRun,
   getTopology,
   listRunEvents,
@@ -158,6 +159,20 @@ RunRef.implement({
         });
         return toPage(rows, size, (task) => String(task.id));
       },
+    }),
+    stalledTasks: t.field({
+      type: [TaskRef],
+      description:
+        'STARTED tasks with neither their start nor a heartbeat in the last `olderThanSeconds` (the ' +
+        "poller's STALL_TIMEOUT_MS, 60 s by default, counts the same in conveyor_poller_stalled_tasks). " +
+        'RabbitMQ redelivers such a task once its worker is gone.',
+      args: { olderThanSeconds: t.arg.int({ required: true, defaultValue: 60 }) },
+      resolve: (run, args, { db, now }) =>
+        findStalledTasks(db, {
+          runId: run.id,
+          olderThanMs: Math.max(1, args.olderThanSeconds) * 1000,
+          now: new Date(now()),
+        }),
     }),
     events: t.field({
       type: RunEventConnection,
