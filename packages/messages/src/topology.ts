@@ -116,7 +116,11 @@ export function createBrokerConfig(options: TopologyOptions): BrokerConfig {
           options: { heartbeat: 10, connection_timeout: 10_000 },
           // Reconnect with exponential backoff: 0.5 s, 1 s, 2 s, … up to 15 s.
           retry: { min: 500, max: 15_000, factor: 2, strategy: 'exponential' },
-          socketOptions: { timeout: 10_000 },
+          // The name `rabbitmqctl list_connections` and the management UI show.
+          socketOptions: {
+            timeout: 10_000,
+            clientProperties: { connection_name: `${options.namespace} (pid ${process.pid})` },
+          },
         },
         publicationChannelPools: {
           confirmPool: { max: 16, min: 1, autostart: true },
