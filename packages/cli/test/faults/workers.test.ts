@@ -2,7 +2,7 @@
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startTestPipeline, type TestPipeline } from '../support/pipeline.js';
+import { startFaultPipeline, type FaultPipeline } from './support/pipeline.js';
 import {
   checkRun,
   crashed,
@@ -13,7 +13,7 @@ import {
 } from './support/checks.js';
 
 const fixtures = fileURLToPath(new URL('../fixtures/calculations.ts', import.meta.url));
-let pipeline: TestPipeline | undefined;
+let pipeline: FaultPipeline | undefined;
 
 afterEach(async () => {
   await pipeline?.close();
@@ -31,7 +31,7 @@ const request: RunRequest = {
 
 describe('worker faults', () => {
   it('SIGKILL of a worker mid-run: its tasks are redelivered, the run matches the monolith', async () => {
-    pipeline = await startTestPipeline({
+    pipeline = await startFaultPipeline({
       workers: 2,
       env: { CALCULATION_MODULES: fixtures, SLOW_TASK_MS: '300', WORKER_CONCURRENCY: '4' },
     });
@@ -68,7 +68,7 @@ describe('worker faults', () => {
   });
 
   it('SIGTERM of two of three workers mid-run (scale-down): they finish their tasks and exit 0', async () => {
-    pipeline = await startTestPipeline({
+    pipeline = await startFaultPipeline({
       workers: 3,
       env: { CALCULATION_MODULES: fixtures, SLOW_TASK_MS: '300', WORKER_CONCURRENCY: '4' },
     });
@@ -114,7 +114,7 @@ describe('worker faults', () => {
       chunk: 'day',
       calculation: 'slow-grid',
     };
-    pipeline = await startTestPipeline({
+    pipeline = await startFaultPipeline({
       workers: 3,
       env: { CALCULATION_MODULES: fixtures, SLOW_TASK_MS: '40', WORKER_CONCURRENCY: '4' },
     });

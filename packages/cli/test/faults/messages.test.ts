@@ -1,0 +1,207 @@
+// Bad and repeated messages: poison goes to a dead-letter queue with its reason; duplicates of tasks
+// and events, a replayed plan and a second poller change nothing in the outcome.
+import { fileURLToPath } from 'node:url';
+import { sql } from 'drizzle-orm';
+import { afterEach, describe, expect, it } from 'vitest';
+import { brokerNames } from '@conveyor/messages';
+import { readDeadLetters } from '@conveyor/messages/testing';
+import { startFaultPipeline, type FaultPipeline } from './support/pipeline.js';
+import {
+  checkRun,
+  crashed,
+  queryRows,
+  report,
+  waitForFinishedTasks,
+  type RunRequest,
+} from './support/checks.js';
+
+const fixtures = fileURLToPath(new URL('../fixtures/calculations.ts', import.meta.url));
+let pipeline: FaultPipeline | undefined;
+
+afterEach(async () => {
+  await pipeline?.close();
+  pipeline = undefined;
+});
+
+const request: RunRequest = {
+  topologySource: 'synthetic:substations=6&nodes=20&seed=17',
+  from: '2023-01-01 00:00',
+  to: '2023-01-20 23:59',
+  chunk: 'day',
+  calculation: 'slow-grid',
+};
+const env = { CALCULATION_MODULES: fixtures, SLOW_TASK_MS: '150', WORKER_CONCURRENCY: '2' };
+const oversized = Buffer.from(JSON.stringify({ padding: 'x'.repeat(2 * 1024 * 1024) }));
+
+/** Waits until `queue` holds `count` dead letters, then takes them. */
+async function deadLetters(p: FaultPipeline, queue: string, count: number) {
+  const letters: Awaited<ReturnType<typeof readDeadLetters>> = [];
+  for (let i = 0; i < 300 && letters.length < count; i++) {
+    letters.push(...(await readDeadLetters(p.namespace.amqpUrl, queue)));
+    if (letters.length < count) await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return letters;
+}
+
+describe('poison and duplicate messages', () => {
+  it('poison messages are dead-lettered with their reason while a run goes on unharmed', async () => {
+    pipeline = await startFaultPipeline({ workers: 2, env });
+    const p = pipeline;
+    const names = brokerNames(p.namespace.namespace);
+    const runId = await p.requestRun(request);
+    await waitForFinishedTasks(p, runId, 5);
+
+    // Tasks: not JSON, schema-invalid, oversized, and a valid task of a calculation nobody has.
+    await p.broker.publishRaw('tasks', Buffer.from('{"run_id": '));
+    await p.broker.publishRaw('tasks', { run_id: 'not-a-uuid', selection: '' });
+    await p.broker.publishRaw('tasks', oversized);
+    // Events (to every consumer of task.finished): not JSON, unknown version, schema-invalid, oversized.
+    const envelope = {
+      id: '00000000-0000-4000-8000-000000000001',
+      type: 'task.finished',
+      version: 1,
+      occurredAt: new Date().toISOString(),
+      producer: 'attacker',
+      runId,
+      taskId: '00000000-0000-4000-8000-000000000002',
+      data: {},
+    };
+    const routingKey = 'task.finished';
+    await p.broker.publishRaw('events', Buffer.from('<xml/>'), { routingKey });
+    await p.broker.publishRaw('events', { ...envelope, version: 99 }, { routingKey });
+    await p.broker.publishRaw('events', envelope, { routingKey });
+    await p.broker.publishRaw('events', oversized, { routingKey });
+
+    const run = await p.waitForRun(runId);
+    const check = await checkRun(p, runId, request);
+    expect(run.status).toBe('SUCCEEDED');
+    expect(check).toMatchObject({
+      tasks: 120,
+      byStatus: { FINISHED: 120 },
+      lost: 0,
+      duplicated: 0,
+      completedEvents: 1,
+    });
+
+    const taskLetters = await deadLetters(p, names.tasksDeadQueue, 3);
+    expect(taskLetters.map((letter) => String(letter.headers['x-conveyor-reason']))).toEqual([
+      expect.stringMatching(/^not JSON/),
+      expect.stringMatching(/^invalid task: run_id/),
+      expect.stringMatching(/^oversized/),
+    ]);
+    const eventLetters = await deadLetters(p, names.deadQueue(names.eventsQueue('poller')), 4);
+    expect(eventLetters.map((letter) => String(letter.headers['x-conveyor-reason']))).toEqual([
+      expect.stringMatching(/^not JSON/),
+      'unknown version 99 of task.finished',
+      expect.stringMatching(/^invalid task\.finished: data/),
+      expect.stringMatching(/^oversized/),
+    ]);
+    // The bad messages were not recorded; nothing waits unacked in a live queue.
+    const [recorded] = await queryRows(
+      p,
+      sql`SELECT COUNT(*) AS n FROM run_events WHERE producer = 'attacker'`,
+    );
+    expect(Number(recorded?.n)).toBe(0);
+    expect(crashed(p)).toEqual([]);
+    await report({
+      fault: '7 poison messages (not JSON, schema-invalid, unknown version, oversized) mid-run',
+      runs: 1,
+      tasks: check.tasks,
+      lost: check.lost,
+      duplicated: check.duplicated,
+      recoveryMs: null,
+      outcome: `${run.status}; ${taskLetters.length + eventLetters.length} dead-lettered with reasons`,
+    });
+  });
+
+  it('every task delivered twice, every event published twice and a second poller: the same outcome', async () => {
+    pipeline = await startFaultPipeline({ workers: 2, env });
+    const p = pipeline;
+    const runId = await p.requestRun(request);
+    await waitForFinishedTasks(p, runId, 5);
+    await p.stack.add('poller');
+
+    // Every task of the plan again, as a duplicate delivery would bring it.
+    const [runRow] = await queryRows(p, sql`SELECT topology_id FROM runs WHERE id = ${runId}`);
+    const tasks = await queryRows(
+      p,
+      sql`SELECT task_id, selection, start_date, end_date FROM run_process WHERE run_id = ${runId}`,
+    );
+    expect(tasks).toHaveLength(120);
+    await p.broker.publishTasks(
+      tasks.map((task) => ({
+        run_id: runId,
+        task_id: String(task.task_id),
+        selection: String(task.selection),
+        start_date: String(task.start_date),
+        end_date: String(task.end_date),
+        topology_id: String(runRow!.topology_id),
+        calculation: request.calculation,
+        generation: 0,
+      })),
+    );
+    // Every event recorded so far again (run.requested, run.planned, the tasks.queued batches, …).
+    const events = await queryRows(
+      p,
+      sql`SELECT event_id, type, version, run_id, task_id, producer, occurred_at, data
+          FROM run_events WHERE run_id = ${runId} ORDER BY position`,
+    );
+    for (const event of events) {
+      await p.broker.publishRaw(
+        'events',
+        {
+          id: event.event_id,
+          type: event.type,
+          version: event.version,
+          occurredAt: `${String(event.occurred_at).replace(' ', 'T')}Z`,
+          producer: event.producer,
+          runId: event.run_id,
+          ...(event.task_id ? { taskId: event.task_id } : {}),
+          data: typeof event.data === 'string' ? (JSON.parse(event.data) as unknown) : event.data,
+        },
+        { routingKey: String(event.type) },
+      );
+    }
+
+    await p.waitForRun(runId);
+    // Every duplicate delivery computed (one more task.finished each), even after the run completed.
+    let finishedEvents = 0;
+    for (let i = 0; i < 600 && finishedEvents < 240; i++) {
+      if (i > 0) await new Promise((resolve) => setTimeout(resolve, 200));
+      const [finished] = await queryRows(
+        p,
+        sql`SELECT COUNT(*) AS n FROM run_events WHERE run_id = ${runId} AND type = 'task.finished'`,
+      );
+      finishedEvents = Number(finished?.n);
+    }
+    expect(finishedEvents).toBeGreaterThanOrEqual(240);
+    const run = await p.waitForRun(runId);
+    const check = await checkRun(p, runId, request);
+    expect(run.status).toBe('SUCCEEDED');
+    expect(check).toMatchObject({
+      tasks: 120,
+      byStatus: { FINISHED: 120 },
+      missingRows: 0,
+      extraRows: 0,
+      lost: 0,
+      duplicated: 0,
+      completedEvents: 1,
+    });
+    // Each recorded event once: the replayed ones were recognised by their ids.
+    const [distinct] = await queryRows(
+      p,
+      sql`SELECT COUNT(*) AS n, COUNT(DISTINCT event_id) AS ids FROM run_events WHERE run_id = ${runId}`,
+    );
+    expect(Number(distinct?.n)).toBe(Number(distinct?.ids));
+    expect(crashed(p)).toEqual([]);
+    await report({
+      fault: `duplicates: 120 tasks delivered twice, ${events.length} events replayed, a second poller`,
+      runs: 1,
+      tasks: check.tasks,
+      lost: check.lost,
+      duplicated: check.duplicated,
+      recoveryMs: null,
+      outcome: run.status,
+    });
+  });
+});

@@ -1,0 +1,117 @@
+// The broker and the database go away mid-run and come back: the services wait, reconnect and finish
+// the run as if nothing had happened. The services run as a least-privileged database user throughout.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { TestPipeline } from '../support/pipeline.js';
+import { startFaultPipeline, type FaultPipeline } from './support/pipeline.js';
+import {
+  checkRun,
+  crashed,
+  recoveryMs,
+  report,
+  waitForFinishedTasks,
+  type RunRequest,
+} from './support/checks.js';
+import { createBrokerFaults } from './support/faults.js';
+
+const fixtures = fileURLToPath(new URL('../fixtures/calculations.ts', import.meta.url));
+const OUTAGE_MS = 5_000;
+let pipeline: FaultPipeline | undefined;
+
+afterEach(async () => {
+  await pipeline?.close();
+  pipeline = undefined;
+});
+
+// 6 substations × 20 days = 120 tasks of ~150 ms each.
+const request: RunRequest = {
+  topologySource: 'synthetic:substations=6&nodes=20&seed=13',
+  from: '2023-01-01 00:00',
+  to: '2023-01-20 23:59',
+  chunk: 'day',
+  calculation: 'slow-grid',
+};
+const env = { CALCULATION_MODULES: fixtures, SLOW_TASK_MS: '150', WORKER_CONCURRENCY: '2' };
+
+/** No password, of the database user or the broker's, in anything a service printed. */
+function expectNoSecrets(p: TestPipeline, secrets: string[]) {
+  for (const secret of secrets) expect(p.logs.filter((line) => line.includes(secret))).toEqual([]);
+}
+
+describe('outages', () => {
+  it('the broker goes away for 5 s mid-run: every service reconnects and the run completes intact', async () => {
+    const broker = await createBrokerFaults();
+    pipeline = await startFaultPipeline({ workers: 2, namespace: broker, env });
+    const runId = await pipeline.requestRun(request);
+    await waitForFinishedTasks(pipeline, runId, 10);
+
+    await broker.outage();
+    await sleep(OUTAGE_MS);
+    await broker.restore();
+    const restoredAt = new Date();
+
+    const run = await pipeline.waitForRun(runId, 180_000);
+    const check = await checkRun(pipeline, runId, request);
+    expect(run.status).toBe('SUCCEEDED');
+    expect(check).toMatchObject({
+      tasks: 120,
+      byStatus: { FINISHED: 120 },
+      missingRows: 0,
+      extraRows: 0,
+      lost: 0,
+      duplicated: 0,
+      completedEvents: 1,
+    });
+    expect(crashed(pipeline)).toEqual([]);
+    expect(pipeline.logs.some((line) => line.includes('reconnect'))).toBe(true);
+    expectNoSecrets(pipeline, [':guest@', pipeline.databaseFaults.password]);
+    await report({
+      fault: 'RabbitMQ unavailable for 5 s mid-run (connections closed and refused)',
+      runs: 1,
+      tasks: check.tasks,
+      lost: check.lost,
+      duplicated: check.duplicated,
+      recoveryMs: await recoveryMs(pipeline, runId, restoredAt),
+      outcome: run.status,
+    });
+  });
+
+  it('the database goes away for 5 s mid-run: the poller stops acking, the worker retries, nothing is lost', async () => {
+    pipeline = await startFaultPipeline({ workers: 2, env });
+    const db = pipeline.databaseFaults;
+    const runId = await pipeline.requestRun(request);
+    await waitForFinishedTasks(pipeline, runId, 10);
+
+    await db.outage();
+    await sleep(OUTAGE_MS);
+    await db.restore();
+    const restoredAt = new Date();
+
+    const run = await pipeline.waitForRun(runId, 180_000);
+    const check = await checkRun(pipeline, runId, request);
+    expect(run.status).toBe('SUCCEEDED');
+    expect(check).toMatchObject({
+      tasks: 120,
+      byStatus: { FINISHED: 120 },
+      missingRows: 0,
+      extraRows: 0,
+      lost: 0,
+      duplicated: 0,
+      completedEvents: 1,
+    });
+    expect(crashed(pipeline)).toEqual([]);
+    // The outage was felt: the poller kept its batch unacked and retried it.
+    expect(pipeline.logs.some((line) => line.startsWith('poller') && line.includes('retrying'))).toBe(true);
+    expectNoSecrets(pipeline, [db.password]);
+    await report({
+      fault: 'MySQL unavailable for 5 s mid-run (connections killed, account locked)',
+      runs: 1,
+      tasks: check.tasks,
+      lost: check.lost,
+      duplicated: check.duplicated,
+      recoveryMs: await recoveryMs(pipeline, runId, restoredAt),
+      outcome: run.status,
+    });
+  });
+});
