@@ -69,7 +69,12 @@ export async function handleTask(task: TaskMessage, context: TaskContext, deps: 
   // A failed attempt is reported by task.failed, whatever became of its task.started.
   started.catch(() => undefined);
 
+  // Aborted on the run's cancellation or on shutdown (`context.signal`); one controller with a
+  // listener instead of AbortSignal.any, whose signals cost a lot per task on Node 20.
   const cancelled = new AbortController();
+  const stop = () => cancelled.abort(context.signal.reason);
+  if (context.signal.aborted) stop();
+  else context.signal.addEventListener('abort', stop, { once: true });
   let progress: number | null = null;
   const heartbeat = setInterval(() => {
     void deps
@@ -90,7 +95,7 @@ export async function handleTask(task: TaskMessage, context: TaskContext, deps: 
   try {
     output = await calculation.run(task, {
       attempt: context.attempt,
-      signal: AbortSignal.any([context.signal, cancelled.signal]),
+      signal: cancelled.signal,
       loadTopology: deps.loadTopology,
       reportProgress: (fraction) => (progress = Math.min(1, Math.max(0, fraction))),
     });
@@ -98,6 +103,7 @@ export async function handleTask(task: TaskMessage, context: TaskContext, deps: 
     if (!cancelled.signal.aborted || context.signal.aborted) throw error;
   } finally {
     clearInterval(heartbeat);
+    context.signal.removeEventListener('abort', stop);
   }
 
   const seconds = (deps.now().getTime() - startedAt.getTime()) / 1000;
