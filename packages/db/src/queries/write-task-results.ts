@@ -16,9 +16,16 @@ export async function writeTaskResults(
   db: Database,
   result: { runId: string; taskId: string; rows: ResultRow[]; replace?: boolean },
 ): Promise<void> {
+  const replace = result.replace ?? true;
+  if (!replace && result.rows.length <= CHUNK) {
+    // One INSERT is one transaction under autocommit: no BEGIN / isolation level / COMMIT round trips.
+    const rows = result.rows.map((row) => ({ ...row, runId: result.runId, taskId: result.taskId }));
+    await insertRows(db, taskResults, rows, { overwrite: { except: ['task_id', 'cable_id'] } });
+    return;
+  }
   await db.transaction(
     async (tx) => {
-      if (result.replace ?? true) await tx.delete(taskResults).where(eq(taskResults.taskId, result.taskId));
+      if (replace) await tx.delete(taskResults).where(eq(taskResults.taskId, result.taskId));
       for (let i = 0; i < result.rows.length; i += CHUNK) {
         const rows = result.rows
           .slice(i, i + CHUNK)
