@@ -50,7 +50,13 @@ describe('formatReport', () => {
       [
         entry({ scenario: 'noop', system: 'conveyor', workers: 2, tasksPerSecond: 500 }),
         entry({ scenario: 'noop', system: 'bullmq', tasksPerSecond: 1000 }),
-        entry({ scenario: 'latency-subscription', system: 'conveyor', p50Ms: 300, p99Ms: 900 }),
+        entry({
+          scenario: 'latency-subscription',
+          system: 'conveyor',
+          p50Ms: 300,
+          p99Ms: 900,
+          details: { runLevelP50Ms: 20 },
+        }),
       ],
       meta,
     );
@@ -60,6 +66,9 @@ describe('formatReport', () => {
     );
     expect(rowOf(report, '| latency: event → GraphQL subscriber')).toBe(
       '| latency: event → GraphQL subscriber, p50 ms | 300 | ≤ 250 | no |',
+    );
+    expect(rowOf(report, '| latency: run-level event')).toBe(
+      '| latency: run-level event (not task.*) → GraphQL subscriber, p50 ms | 20 | — | — |',
     );
   });
 

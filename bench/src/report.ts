@@ -70,7 +70,7 @@ function lookups(groups: Group[]) {
       median(find(scenario, system, by)?.rates ?? []),
     p50: (scenario: string) => median(find(scenario, 'conveyor')?.p50s ?? []),
     detail: (scenario: string, name: string) =>
-      median((find(scenario, 'conveyor')?.details ?? []).map((d) => d[name] ?? NaN)),
+      median((find(scenario, 'conveyor')?.details ?? []).map((d) => d[name] ?? NaN).filter(Number.isFinite)),
   };
 }
 
@@ -109,6 +109,12 @@ function goalRows(groups: Group[]): [string, number, number, Goal | undefined][]
     ],
     ['latency: last task.finished → run.completed, p50 ms', p50('latency-completion'), 0, { max: 100 }],
     ['latency: event → GraphQL subscriber, p50 ms', p50('latency-subscription'), 0, { max: 250 }],
+    [
+      'latency: run-level event (not task.*) → GraphQL subscriber, p50 ms',
+      detail('latency-subscription', 'runLevelP50Ms'),
+      0,
+      undefined,
+    ],
     ['scale: tasks/s last tenth / first tenth', detail('scale', 'lastToFirstRatio'), 2, { min: 0.8 }],
     ['scale: run(id) with counts at the end, p50 ms', detail('scale', 'runQueryP50Ms'), 1, { max: 50 }],
     ['scale: poller peak RSS MB', detail('scale', 'pollerPeakRssMb'), 0, undefined],
@@ -141,7 +147,11 @@ export function formatReport(
         `| ${name} | ${fmt(value, digits)} | ${goalText(goal)} | ${verdict(value, goal)} |`,
     ),
     ...(meta.failures?.length
-      ? ['', '**Failed scenarios** (their rows above are missing or partial):', ...meta.failures.map((f) => `- ${f}`)]
+      ? [
+          '',
+          '**Failed scenarios** (their rows above are missing or partial):',
+          ...meta.failures.map((f) => `- ${f}`),
+        ]
       : []),
   ];
   return lines.join('\n');
