@@ -1,12 +1,13 @@
 // Workers die and are stopped while a run goes on: nothing is lost, nothing is written twice.
 import { once } from 'node:events';
+import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFaultPipeline, type FaultPipeline } from './support/pipeline.js';
 import {
   checkRun,
   crashed,
-  recoveryMs,
+  redeliveryMs,
   report,
   waitForFinishedTasks,
   type RunRequest,
@@ -62,7 +63,8 @@ describe('worker faults', () => {
       tasks: check.tasks,
       lost: check.lost,
       duplicated: check.duplicated,
-      recoveryMs: await recoveryMs(pipeline, runId, killedAt),
+      // The default worker id is host-pid: the victim's in-flight tasks, finished by another worker.
+      recoveryMs: await redeliveryMs(pipeline, runId, `${hostname()}-${victim.child.pid}`, killedAt),
       outcome: run.status,
     });
   });
@@ -80,7 +82,6 @@ describe('worker faults', () => {
       .slice(0, 2);
     stopped.forEach((worker) => worker.child.kill('SIGTERM'));
     const codes = await Promise.all(stopped.map(async (worker) => (await worker.exited).code));
-    const stoppedAt = new Date();
     expect(codes).toEqual([0, 0]);
 
     const run = await pipeline.waitForRun(runId);
@@ -101,8 +102,8 @@ describe('worker faults', () => {
       tasks: check.tasks,
       lost: check.lost,
       duplicated: check.duplicated,
-      recoveryMs: await recoveryMs(pipeline, runId, stoppedAt),
-      outcome: run.status,
+      recoveryMs: null,
+      outcome: `${run.status}; both stopped workers exited 0`,
     });
   });
 
@@ -116,7 +117,7 @@ describe('worker faults', () => {
     };
     pipeline = await startFaultPipeline({
       workers: 3,
-      env: { CALCULATION_MODULES: fixtures, SLOW_TASK_MS: '40', WORKER_CONCURRENCY: '4' },
+      env: { CALCULATION_MODULES: fixtures, SLOW_TASK_MS: '150', WORKER_CONCURRENCY: '4' },
     });
     const p = pipeline;
     const runId = await p.requestRun(large);
@@ -125,10 +126,10 @@ describe('worker faults', () => {
     let kills = 0;
     let done = false;
     const completion = p.waitForRun(runId, 280_000).finally(() => (done = true));
-    // The loop: every 2–4 s, SIGKILL a random live worker and start a new one in its place.
+    // The loop: every 1.5–2.5 s, SIGKILL a random live worker and start a new one in its place.
     const loop = (async () => {
       while (!done) {
-        await new Promise((resolve) => setTimeout(resolve, 2000 + Math.random() * 2000));
+        await new Promise((resolve) => setTimeout(resolve, 1500 + Math.random() * 1000));
         if (done) break;
         const live = p.stack.processes().filter((w) => w.service === 'worker' && w.child.exitCode === null);
         const victim = live[Math.floor(Math.random() * live.length)];
@@ -144,7 +145,7 @@ describe('worker faults', () => {
     await loop;
     const check = await checkRun(p, runId, large);
     expect(run.status).toBe('SUCCEEDED');
-    expect(kills).toBeGreaterThanOrEqual(2);
+    expect(kills).toBeGreaterThanOrEqual(3);
     expect(check).toMatchObject({
       tasks: 2000,
       byStatus: { FINISHED: 2000 },

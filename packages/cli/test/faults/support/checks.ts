@@ -115,6 +115,29 @@ export async function recoveryMs(p: TestPipeline, runId: string, since: Date): P
   return Date.parse(`${row.at.replace(' ', 'T')}Z`) - since.getTime();
 }
 
+/**
+ * Milliseconds from `since` (a worker's death) until every task the worker had started and not
+ * finished was finished by another: the redelivery's recovery time. Null if it held none.
+ */
+export async function redeliveryMs(p: TestPipeline, runId: string, workerId: string, since: Date) {
+  const [row] = await rows(
+    p,
+    sql`SELECT COUNT(DISTINCT f.task_id) AS tasks, MAX(f.occurred_at) AS at
+        FROM run_events f
+        WHERE f.run_id = ${runId} AND f.type = 'task.finished'
+          AND f.task_id IN (
+            SELECT s.task_id FROM run_events s
+            WHERE s.run_id = ${runId} AND s.type = 'task.started'
+              AND JSON_VALUE(s.data, '$.workerId') = ${workerId})
+          AND f.task_id NOT IN (
+            SELECT d.task_id FROM run_events d
+            WHERE d.run_id = ${runId} AND d.type = 'task.finished'
+              AND JSON_VALUE(d.data, '$.workerId') = ${workerId})`,
+  );
+  if (typeof row?.at !== 'string' || Number(row.tasks) === 0) return null;
+  return Date.parse(`${row.at.replace(' ', 'T')}Z`) - since.getTime();
+}
+
 export function mysqlTime(date: Date) {
   return date.toISOString().replace('T', ' ').replace('Z', '');
 }
