@@ -1,7 +1,7 @@
 // `pnpm bench [--quick]`: Conveyor against the monolith, the broker's ceiling, BullMQ and
 // graphile-worker, side by side on this machine, in one process tree (DESIGN §9). Prints a table and
 // writes bench/results/latest.{json,md}.
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { startConveyor } from './conveyor.js';
@@ -59,6 +59,8 @@ async function benchWithGateway() {
 }
 
 async function main() {
+  // Other processes on the machine change every number: the load average goes into the report.
+  const loadAtStart = loadavg()[0] ?? NaN;
   context.log(`${quick ? 'quick' : 'full'} run: ${context.repeats} repeat(s) of each scenario`);
   await scenario('noop', () => benchNoop(context));
   await scenario('io', () => benchIo(context));
@@ -66,7 +68,8 @@ async function main() {
   await scenario('scale and latency-subscription', benchWithGateway);
   addCompletionLatency(context);
 
-  const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
+  const load = `1-minute load average ${loadAtStart.toFixed(1)} at the start, ${(loadavg()[0] ?? NaN).toFixed(1)} at the end`;
+  const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; ${load}`;
   const { entries, failures } = context.results;
   const report = formatReport(entries, { machine, quick, date: new Date().toISOString(), failures });
   process.stdout.write(`${report}\n`);
