@@ -9,6 +9,7 @@ import { startFaultPipeline, type FaultPipeline } from './support/pipeline.js';
 import {
   checkRun,
   crashed,
+  expectIntact,
   queryRows,
   recoveryMs,
   report,
@@ -103,12 +104,7 @@ describe('control', () => {
     );
     expect(Number(aborted?.n)).toBeGreaterThanOrEqual(1);
     expect(crashed(p)).toEqual([]);
-    await report({
-      fault: `cancelRun mid-run (${Number(aborted?.n)} running tasks aborted, the rest skipped)`,
-      runs: 1,
-      tasks: check.tasks,
-      lost: 0,
-      duplicated: 0,
+    await report(`cancelRun mid-run (${Number(aborted?.n)} running tasks aborted, the rest skipped)`, check, {
       recoveryMs: cancelledInMs,
       outcome: `${run.status} (time to recover: request → CANCELLED)`,
     });
@@ -138,15 +134,7 @@ describe('control', () => {
     const check = await checkRun(p, runId, request);
     expect(run.status).toBe('SUCCEEDED');
     expect(run.generation).toBe(1);
-    expect(check).toMatchObject({
-      tasks: 12,
-      byStatus: { FINISHED: 12 },
-      missingRows: 0,
-      extraRows: 0,
-      lost: 0,
-      duplicated: 0,
-      completedEvents: 2,
-    });
+    expectIntact(check, 12, 2);
     // The history: selection 2 failed in generation 0 and finished in generation 1; nothing else re-ran.
     const history = await queryRows(
       p,
@@ -162,13 +150,7 @@ describe('control', () => {
       ['task.finished', 1, 3],
     ]);
     expect(crashed(p)).toEqual([]);
-    await report({
-      fault: 'permanent failures, then retryFailedTasks (generation 1)',
-      runs: 1,
-      tasks: check.tasks,
-      lost: check.lost,
-      duplicated: check.duplicated,
-      recoveryMs: null,
+    await report('permanent failures, then retryFailedTasks (generation 1)', check, {
       outcome: `FAILED, then ${run.status} after the retry`,
     });
   });
@@ -219,24 +201,12 @@ describe('control', () => {
     const run = await p.waitForRun(runId);
     const check = await checkRun(p, runId, request);
     expect(run.status).toBe('SUCCEEDED');
-    expect(check).toMatchObject({
-      tasks: 4,
-      byStatus: { FINISHED: 4 },
-      lost: 0,
-      duplicated: 0,
-      completedEvents: 1,
-    });
+    expectIntact(check, 4);
     const after = await graphql<{ run: { stalledTasks: unknown[] } }>(stalledQuery, { id: runId });
     expect(after.run.stalledTasks).toEqual([]);
     expect(crashed(p, new Set([worker.name]))).toEqual([]);
-    await report({
-      fault: 'worker hung (SIGSTOP): reported stalled, then killed',
-      runs: 1,
-      tasks: check.tasks,
-      lost: check.lost,
-      duplicated: check.duplicated,
+    await report('worker hung (SIGSTOP): reported stalled, then killed', check, {
       recoveryMs: await recoveryMs(p, runId, goneAt),
-      outcome: run.status,
     });
   });
 });

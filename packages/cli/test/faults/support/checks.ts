@@ -1,6 +1,7 @@
 // What every fault test checks after its run, and the row it adds to the suite's report.
 import { appendFile } from 'node:fs/promises';
 import { sql } from 'drizzle-orm';
+import { expect } from 'vitest';
 import type { TestPipeline } from '../../support/pipeline.js';
 import { exportedCsv, monolithCsv } from '../../support/results.js';
 import { REPORT_FILE, type FaultReportRow } from './report-file.js';
@@ -93,6 +94,23 @@ export async function checkRun(p: TestPipeline, runId: string, oracle?: RunReque
   };
 }
 
+/**
+ * The contract after a fault: the run SUCCEEDED; each of its `tasks` has exactly one row, FINISHED;
+ * the results are the monolith's, none lost, none twice; `run.completed` was published once.
+ */
+export function expectIntact(check: RunCheck, tasks: number, completedEvents = 1) {
+  expect(check).toEqual({
+    status: 'SUCCEEDED',
+    tasks,
+    byStatus: { FINISHED: tasks },
+    missingRows: 0,
+    extraRows: 0,
+    lost: 0,
+    duplicated: 0,
+    completedEvents,
+  });
+}
+
 function lines(csv: string) {
   const counts = new Map<string, number>();
   for (const line of csv.split('\n').slice(1)) {
@@ -172,8 +190,21 @@ export async function waitForStartedTask(p: TestPipeline, runId: string, timeout
 
 export { rows as queryRows };
 
-/** Adds a row to the suite's report (printed at the end of `pnpm test:faults`). */
-export async function report(row: FaultReportRow) {
+/** Adds a row for one run to the suite's report (printed at the end of `pnpm test:faults`). */
+export async function report(
+  fault: string,
+  check: RunCheck,
+  result: { recoveryMs?: number | null; outcome?: string } = {},
+) {
+  const row: FaultReportRow = {
+    fault,
+    runs: 1,
+    tasks: check.tasks,
+    lost: check.lost,
+    duplicated: check.duplicated,
+    recoveryMs: result.recoveryMs ?? null,
+    outcome: result.outcome ?? check.status,
+  };
   await appendFile(REPORT_FILE, `${JSON.stringify(row)}\n`);
 }
 
