@@ -11,6 +11,7 @@ import {
   crashed,
   expectIntact,
   queryRows,
+  replayRecordedEvents,
   report,
   waitForFinishedTasks,
   type RunRequest,
@@ -130,27 +131,7 @@ describe('poison and duplicate messages', () => {
       })),
     );
     // Every event recorded so far again (run.requested, run.planned, the tasks.queued batches, …).
-    const events = await queryRows(
-      p,
-      sql`SELECT event_id, type, version, run_id, task_id, producer, occurred_at, data
-          FROM run_events WHERE run_id = ${runId} ORDER BY position`,
-    );
-    for (const event of events) {
-      await p.broker.publishRaw(
-        'events',
-        {
-          id: event.event_id,
-          type: event.type,
-          version: event.version,
-          occurredAt: `${String(event.occurred_at).replace(' ', 'T')}Z`,
-          producer: event.producer,
-          runId: event.run_id,
-          ...(event.task_id ? { taskId: event.task_id } : {}),
-          data: typeof event.data === 'string' ? (JSON.parse(event.data) as unknown) : event.data,
-        },
-        { routingKey: String(event.type) },
-      );
-    }
+    const replayed = await replayRecordedEvents(p, runId);
 
     await p.waitForRun(runId);
     // Every duplicate delivery computed (one more task.finished each), even after the run completed.
@@ -176,7 +157,7 @@ describe('poison and duplicate messages', () => {
     expect(Number(distinct?.n)).toBe(Number(distinct?.ids));
     expect(crashed(p)).toEqual([]);
     await report(
-      `duplicates: 120 tasks delivered twice, ${events.length} events replayed, a second poller`,
+      `duplicates: 120 tasks delivered twice, ${replayed} events replayed, a second poller`,
       check,
     );
   });

@@ -10,6 +10,7 @@ import {
   crashed,
   expectIntact,
   recoveryMs,
+  replayRecordedEvents,
   report,
   waitForFinishedTasks,
   type RunRequest,
@@ -74,7 +75,9 @@ describe('outages', () => {
     await waitForFinishedTasks(pipeline, runId, 10);
 
     await db.outage();
-    await sleep(OUTAGE_MS);
+    await sleep(OUTAGE_MS / 2);
+    await replayRecordedEvents(pipeline, runId); // the poller must write (and fail) during the outage
+    await sleep(OUTAGE_MS / 2);
     await db.restore();
     const restoredAt = new Date();
 
@@ -86,8 +89,11 @@ describe('outages', () => {
     expect(run.status).toBe('SUCCEEDED');
     expectIntact(check, 120);
     expect(crashed(pipeline)).toEqual([]);
-    // The outage was felt: the poller kept its batch unacked and retried it.
-    expect(pipeline.logs.some((line) => line.startsWith('poller') && line.includes('retrying'))).toBe(true);
+    // The outage was felt: the poller kept a batch unacked and retried it; the workers retried their writes.
+    const felt = (service: string, message: string) =>
+      pipeline!.logs.some((line) => line.startsWith(service) && line.includes(message));
+    expect(felt('poller', 'batch failed; retrying')).toBe(true);
+    expect(felt('worker', 'result write failed; retrying')).toBe(true);
     expectNoSecrets(pipeline, [db.password]);
     await report('MySQL unavailable for 5 s mid-run (connections killed, account locked)', check, {
       recoveryMs: recovered,

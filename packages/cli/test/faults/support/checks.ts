@@ -160,6 +160,32 @@ export function mysqlTime(date: Date) {
   return date.toISOString().replace('T', ' ').replace('Z', '');
 }
 
+/** Publishes again every event recorded for the run so far, as a duplicate delivery would. */
+export async function replayRecordedEvents(p: TestPipeline, runId: string): Promise<number> {
+  const events = await rows(
+    p,
+    sql`SELECT event_id, type, version, run_id, task_id, producer, occurred_at, data
+        FROM run_events WHERE run_id = ${runId} ORDER BY position`,
+  );
+  for (const event of events) {
+    await p.broker.publishRaw(
+      'events',
+      {
+        id: event.event_id,
+        type: event.type,
+        version: event.version,
+        occurredAt: `${String(event.occurred_at).replace(' ', 'T')}Z`,
+        producer: event.producer,
+        runId: event.run_id,
+        ...(event.task_id ? { taskId: event.task_id } : {}),
+        data: typeof event.data === 'string' ? (JSON.parse(event.data) as unknown) : event.data,
+      },
+      { routingKey: String(event.type) },
+    );
+  }
+  return events.length;
+}
+
 /** Waits until `count` tasks of the run are FINISHED (or any, by default). */
 export async function waitForFinishedTasks(p: TestPipeline, runId: string, count = 1, timeoutMs = 120_000) {
   const deadline = Date.now() + timeoutMs;
