@@ -6,8 +6,7 @@ import { createDatabase, getRun, migrate } from '@conveyor/db';
 import { createBroker, createEvent, type Chunk } from '@conveyor/messages';
 import { deleteNamespace } from '@conveyor/messages/testing';
 import { createLogger } from '@conveyor/runtime';
-import { startStack, type Stack } from '@conveyor/cli/stack';
-import { freePort } from './free-port.js';
+import { freePort, startStack, type Stack } from '@conveyor/cli/stack';
 import { peakRssMb } from './stats.js';
 
 type ServiceProcess = Awaited<ReturnType<Stack['addWorker']>>;

@@ -6,6 +6,8 @@ import {
   type ServiceProcess,
 } from './processes.js';
 
+export { freePort, type ServiceProcess } from './processes.js';
+
 export type StackOptions = {
   /** Environment for every service: DATABASE_URL, AMQP_URL, CONVEYOR_NAMESPACE, … */
   env: NodeJS.ProcessEnv;
