@@ -37,6 +37,14 @@ const sets = await documentSets();
 const compose = await loadCompose(composeFile);
 const cliKnows = await cliVariables(`${repoRoot}packages/cli/src`);
 
+/** A Kubernetes memory quantity in MiB (Mi, Gi, M, G or bytes). */
+function mebibytes(quantity: string): number {
+  const match = /^(\d+(?:\.\d+)?)(Mi|Gi|M|G)?$/.exec(quantity);
+  if (!match) throw new Error(`unexpected memory quantity ${quantity}`);
+  const factor = { Mi: 1, Gi: 1024, M: 1e6 / 2 ** 20, G: 1e9 / 2 ** 20 }[match[2] ?? ''] ?? 1 / 2 ** 20;
+  return Number(match[1]) * factor;
+}
+
 const onlyContainer = (pod: PodTemplate): IContainer => {
   expect(pod.spec.containers).toHaveLength(1);
   return pod.spec.containers[0]!;
@@ -81,7 +89,7 @@ describe.each(sets)('$name', ({ name, documents }) => {
     });
 
     it('sets no variable its service does not know', () => {
-      const known = knownVariables(schema);
+      const known = [...knownVariables(schema), 'NODE_OPTIONS'];
       expect([...env.values.keys()].filter((variable) => !known.includes(variable))).toEqual([]);
     });
 
@@ -95,6 +103,13 @@ describe.each(sets)('$name', ({ name, documents }) => {
         'SHUTDOWN_GRACE_MS',
       ])
         expect(env.values.get(variable)).toBeTruthy();
+    });
+
+    it("caps Node's heap (NODE_OPTIONS=--max-old-space-size) between half and 3/4 of its memory limit", () => {
+      const heapMb = Number(/--max-old-space-size=(\d+)/.exec(env.values.get('NODE_OPTIONS') ?? '')?.[1]);
+      const limitMb = mebibytes(String(container.resources?.limits?.memory));
+      expect(heapMb).toBeGreaterThanOrEqual(limitMb / 2);
+      expect(heapMb).toBeLessThanOrEqual((limitMb * 3) / 4);
     });
 
     it('probes /healthz and /readyz on the port its health variable sets', () => {
