@@ -7,6 +7,7 @@ export {
   sharedEnv,
   urlWith,
 } from './config.js';
+export { bootService } from './boot.js';
 export { createLogger, redactUrl } from './logger.js';
 export type { Logger } from './logger.js';
 export { createMetricsRegistry, startHealthServer } from './health-server.js';

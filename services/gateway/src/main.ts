@@ -2,28 +2,14 @@
 import { randomUUID } from 'node:crypto';
 import { createDatabase } from '@conveyor/db';
 import { createBroker } from '@conveyor/messages';
-import {
-  createLogger,
-  createMetricsRegistry,
-  exitOnConfigError,
-  handleSignals,
-  redactUrl,
-  startHealthServer,
-} from '@conveyor/runtime';
-import { corsOrigins, loadConfig, type GatewayConfig } from './config.js';
+import { bootService, createMetricsRegistry, handleSignals, startHealthServer } from '@conveyor/runtime';
+import { corsOrigins, loadConfig } from './config.js';
 import { createLiveFeed } from './live/feed.js';
 import { createGatewayMetrics } from './metrics.js';
 import { startGatewayServer } from './server.js';
 import { createGateway } from './yoga.js';
 
-let config: GatewayConfig;
-try {
-  config = loadConfig(process.env);
-} catch (error) {
-  exitOnConfigError(error);
-}
-const logger = createLogger({ service: 'gateway', level: config.LOG_LEVEL });
-logger.info({ amqp: redactUrl(config.AMQP_URL), database: redactUrl(config.DATABASE_URL) }, 'starting');
+const { config, logger } = bootService('gateway', loadConfig);
 
 const database = createDatabase(config.DATABASE_URL);
 // Each replica has its own queue of events and notifications, feeding its subscribers.

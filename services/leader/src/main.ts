@@ -1,26 +1,12 @@
 // The leader: plans runs into tasks and publishes them; re-queues failed tasks on request.
 import { createDatabase } from '@conveyor/db';
 import { createBroker } from '@conveyor/messages';
-import {
-  createLogger,
-  createMetricsRegistry,
-  exitOnConfigError,
-  handleSignals,
-  redactUrl,
-  startHealthServer,
-} from '@conveyor/runtime';
-import { loadConfig, type LeaderConfig } from './config.js';
+import { bootService, createMetricsRegistry, handleSignals, startHealthServer } from '@conveyor/runtime';
+import { loadConfig } from './config.js';
 import { handleRunRetryRequested } from './handlers/run-retry-requested.js';
 import { handleTopologyBuilt } from './handlers/topology-built.js';
 
-let config: LeaderConfig;
-try {
-  config = loadConfig(process.env);
-} catch (error) {
-  exitOnConfigError(error);
-}
-const logger = createLogger({ service: 'leader', level: config.LOG_LEVEL });
-logger.info({ amqp: redactUrl(config.AMQP_URL), database: redactUrl(config.DATABASE_URL) }, 'starting');
+const { config, logger } = bootService('leader', loadConfig);
 
 const database = createDatabase(config.DATABASE_URL);
 const broker = await createBroker({ amqpUrl: config.AMQP_URL, namespace: config.CONVEYOR_NAMESPACE, logger });

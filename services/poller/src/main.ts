@@ -1,29 +1,15 @@
 // The poller: records every event, projects runs and run_process, completes runs, publishes progress.
 import { createDatabase } from '@conveyor/db';
 import { createBroker } from '@conveyor/messages';
-import {
-  createLogger,
-  createMetricsRegistry,
-  exitOnConfigError,
-  handleSignals,
-  redactUrl,
-  startHealthServer,
-} from '@conveyor/runtime';
-import { loadConfig, type PollerConfig } from './config.js';
+import { bootService, createMetricsRegistry, handleSignals, startHealthServer } from '@conveyor/runtime';
+import { loadConfig } from './config.js';
 import { handleEventBatch } from './handlers/event-batch.js';
 import { handleHeartbeat } from './handlers/heartbeat.js';
 import { createPollerMetrics } from './metrics.js';
 import { createProgressPublisher } from './progress-publisher.js';
 import { startSafetyNet } from './safety-net.js';
 
-let config: PollerConfig;
-try {
-  config = loadConfig(process.env);
-} catch (error) {
-  exitOnConfigError(error);
-}
-const logger = createLogger({ service: 'poller', level: config.LOG_LEVEL });
-logger.info({ amqp: redactUrl(config.AMQP_URL), database: redactUrl(config.DATABASE_URL) }, 'starting');
+const { config, logger } = bootService('poller', loadConfig);
 
 const database = createDatabase(config.DATABASE_URL);
 const broker = await createBroker({ amqpUrl: config.AMQP_URL, namespace: config.CONVEYOR_NAMESPACE, logger });

@@ -1,25 +1,11 @@
 // The topology service: on `run.requested`, build and store the topology snapshot.
 import { createDatabase } from '@conveyor/db';
 import { createBroker } from '@conveyor/messages';
-import {
-  createLogger,
-  createMetricsRegistry,
-  exitOnConfigError,
-  handleSignals,
-  redactUrl,
-  startHealthServer,
-} from '@conveyor/runtime';
-import { loadConfig, type TopologyConfig } from './config.js';
+import { bootService, createMetricsRegistry, handleSignals, startHealthServer } from '@conveyor/runtime';
+import { loadConfig } from './config.js';
 import { handleRunRequested } from './handlers/run-requested.js';
 
-let config: TopologyConfig;
-try {
-  config = loadConfig(process.env);
-} catch (error) {
-  exitOnConfigError(error);
-}
-const logger = createLogger({ service: 'topology', level: config.LOG_LEVEL });
-logger.info({ amqp: redactUrl(config.AMQP_URL), database: redactUrl(config.DATABASE_URL) }, 'starting');
+const { config, logger } = bootService('topology', loadConfig);
 
 const database = createDatabase(config.DATABASE_URL);
 const broker = await createBroker({ amqpUrl: config.AMQP_URL, namespace: config.CONVEYOR_NAMESPACE, logger });

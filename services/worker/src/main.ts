@@ -2,14 +2,7 @@
 import { hostname } from 'node:os';
 import { createDatabase, getRunStatus, loadTopology, writeTaskResults } from '@conveyor/db';
 import { createBroker, errorMessage } from '@conveyor/messages';
-import {
-  createLogger,
-  createMetricsRegistry,
-  exitOnConfigError,
-  handleSignals,
-  redactUrl,
-  startHealthServer,
-} from '@conveyor/runtime';
+import { bootService, createMetricsRegistry, handleSignals, startHealthServer } from '@conveyor/runtime';
 import { loadCalculations } from './calculations/registry.js';
 import { loadConfig, type WorkerConfig } from './config.js';
 import { createEventBatcher } from './event-batcher.js';
@@ -18,17 +11,11 @@ import { createWorkerMetrics } from './metrics.js';
 import { retryTransient } from './retry.js';
 import { createCancellationCheck, createTopologyCache } from './topology-cache.js';
 
-let config: WorkerConfig;
-try {
-  config = loadConfig(process.env);
-} catch (error) {
-  exitOnConfigError(error);
-}
 /** How long a database outage may delay a task before the task's attempt fails (ms). */
 const DATABASE_RETRY_MS = 120_000;
-const workerId = config.WORKER_ID ?? `${hostname()}-${process.pid}`;
-const logger = createLogger({ service: 'worker', level: config.LOG_LEVEL }).child({ workerId });
-logger.info({ amqp: redactUrl(config.AMQP_URL), database: redactUrl(config.DATABASE_URL) }, 'starting');
+const workerIdOf = (loaded: WorkerConfig) => loaded.WORKER_ID ?? `${hostname()}-${process.pid}`;
+const { config, logger } = bootService('worker', loadConfig, (loaded) => ({ workerId: workerIdOf(loaded) }));
+const workerId = workerIdOf(config);
 
 const calculations = await loadCalculations(config.CALCULATION_MODULES);
 const database = createDatabase(config.DATABASE_URL);
