@@ -22,6 +22,7 @@ export {
   RESULT_CSV_HEADER,
   compareResultRows,
   formatResultRow,
+  resultRowsOf,
   sortResultRows,
   writeResultsCsv,
 } from './results-csv.js';

@@ -1,7 +1,7 @@
 import { buildTopology, formatProblems, selectionsOf, type TopologyProblem } from './build-topology.js';
 import { calculateTask, compileSelection } from './kernel.js';
 import { planTasks, type Chunk } from './plan.js';
-import type { ResultRow } from './results-csv.js';
+import { resultRowsOf, type ResultRow } from './results-csv.js';
 import type { TopologyJson } from './topology-format.js';
 
 /**
@@ -69,8 +69,7 @@ export function runMonolith(
   };
   tasks.forEach((task, index) => {
     const result = calculateTask(compiled.get(task.selection)!, task.startDate, task.endDate);
-    for (const row of result.rows)
-      rows.push({ ...row, selection: task.selection, startDate: task.startDate, endDate: task.endDate });
+    rows.push(...resultRowsOf(result.rows, task));
     summary.cables += result.summary.cables;
     summary.overloadedCables += result.summary.overloadedCables;
     summary.maxUtilization = Math.max(summary.maxUtilization, result.summary.maxUtilization);

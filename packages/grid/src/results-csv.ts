@@ -3,6 +3,15 @@ import type { CableResult } from './kernel.js';
 /** One row of the results CSV: a cable's results for one task (DESIGN §5). */
 export type ResultRow = CableResult & { selection: string; startDate: string; endDate: string };
 
+/** A task's cable results as rows of the results CSV. */
+export function resultRowsOf(
+  results: CableResult[],
+  task: { selection: string; startDate: string; endDate: string },
+): ResultRow[] {
+  const { selection, startDate, endDate } = task;
+  return results.map((row) => ({ ...row, selection, startDate, endDate }));
+}
+
 export const RESULT_CSV_HEADER =
   'selection,start_date,end_date,cable_id,capacity_kw,peak_kw,peak_at,utilization,overloaded_intervals,energy_kwh';
 

@@ -4,6 +4,7 @@ import {
   compileSelection,
   formatProblems,
   parseTopology,
+  resultRowsOf,
 } from '@conveyor/grid';
 import { PermanentError } from '@conveyor/messages';
 import type { Calculation } from './calculation.js';
@@ -48,12 +49,11 @@ export function createGridLoad(): Calculation {
       const json = (await context.loadTopology(task.topology_id)) as object;
       const selection = compiledSelection(json, task.selection);
       const result = calculateTask(selection, task.start_date, task.end_date, { signal: context.signal });
-      const rows = result.rows.map((row) => ({
-        ...row,
+      const rows = resultRowsOf(result.rows, {
         selection: task.selection,
         startDate: task.start_date,
         endDate: task.end_date,
-      }));
+      });
       return { rows, summary: { ...result.summary } };
     },
   };
