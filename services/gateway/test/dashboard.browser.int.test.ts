@@ -5,49 +5,21 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordEvents } from '@conveyor/db';
-import { createTestDatabase } from '@conveyor/db/testing';
-import {
-  createBroker,
-  createEvent,
-  createNotification,
-  type Broker,
-  type Subscription,
-} from '@conveyor/messages';
-import { createTestNamespace } from '@conveyor/messages/testing';
-import { createLogger } from '@conveyor/runtime';
-import { createLiveFeed } from '../src/live/feed.js';
-import { startGatewayServer, type GatewayServer } from '../src/server.js';
-import { createTestGateway, type TestDatabase } from './support/gateway.js';
+import { createEvent, createNotification } from '@conveyor/messages';
+import { startFedGateway, type FedGateway } from './support/fed-gateway.js';
 import { seedRun } from './support/seed.js';
 
 const output = fileURLToPath(new URL('../test-output/', import.meta.url));
-let database: TestDatabase;
-let namespace: Awaited<ReturnType<typeof createTestNamespace>>;
-let gatewayBroker: Broker;
-let publisher: Broker;
-let feed: Subscription;
-let server: GatewayServer;
+let gateway: FedGateway;
+let database: FedGateway['database'];
+let publisher: FedGateway['publisher'];
 let browser: Browser;
 let base: string;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  namespace = await createTestNamespace();
-  const logger = createLogger({ service: 'dashboard-test', level: 'silent' });
-  const brokerOptions = { amqpUrl: namespace.amqpUrl, namespace: namespace.namespace, logger };
-  gatewayBroker = await createBroker({ ...brokerOptions, gatewayReplicaId: 'browser' });
-  publisher = await createBroker(brokerOptions);
-  const live = createLiveFeed(database.db);
-  feed = await gatewayBroker.subscribeFeed({
-    subscription: 'gateway',
-    handler: async (m) => live.publish(m),
-  });
-  server = await startGatewayServer({
-    yoga: createTestGateway(database, { live }).yoga,
-    port: 0,
-    host: '127.0.0.1',
-    maxPayloadBytes: 100_000,
-  });
+  gateway = await startFedGateway('browser');
+  ({ database, publisher } = gateway);
+  const server = await gateway.listen();
   base = `http://127.0.0.1:${server.port}`;
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
@@ -65,12 +37,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await server?.close();
-  await feed?.cancel();
-  await gatewayBroker?.close();
-  await publisher?.close();
-  await namespace?.cleanup();
-  await database?.close();
+  await gateway?.close();
 });
 
 const TASKS = 12;

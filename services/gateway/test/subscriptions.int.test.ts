@@ -6,69 +6,32 @@ import { createClient as createSseClient } from 'graphql-sse';
 import { createClient as createWsClient, type Client as WsClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { recordEvents } from '@conveyor/db';
-import { createTestDatabase } from '@conveyor/db/testing';
-import {
-  createBroker,
-  createEvent,
-  createNotification,
-  type Broker,
-  type ConveyorEvent,
-  type Subscription,
-} from '@conveyor/messages';
-import { createTestNamespace } from '@conveyor/messages/testing';
-import { createLogger } from '@conveyor/runtime';
-import { createLiveFeed } from '../src/live/feed.js';
-import { startGatewayServer, type GatewayServer } from '../src/server.js';
-import { createTestGateway, TOKEN, type TestDatabase } from './support/gateway.js';
+import { createEvent, createNotification, type ConveyorEvent } from '@conveyor/messages';
+import type { GatewayServer } from '../src/server.js';
+import { startFedGateway, type FedGateway } from './support/fed-gateway.js';
+import { TOKEN } from './support/gateway.js';
 import { seedRun } from './support/seed.js';
 
-let database: TestDatabase;
-let namespace: Awaited<ReturnType<typeof createTestNamespace>>;
-let gatewayBroker: Broker;
-let publisher: Broker;
-let feed: Subscription;
+let gateway: FedGateway;
+let database: FedGateway['database'];
+let publisher: FedGateway['publisher'];
 let server: GatewayServer;
 let secured: GatewayServer;
 let url: string;
 const wsClients: WsClient[] = [];
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  namespace = await createTestNamespace();
-  const logger = createLogger({ service: 'gateway-test', level: 'silent' });
-  const brokerOptions = { amqpUrl: namespace.amqpUrl, namespace: namespace.namespace, logger };
-  gatewayBroker = await createBroker({ ...brokerOptions, gatewayReplicaId: 'replica-1' });
-  publisher = await createBroker(brokerOptions);
   // No periodic re-read within a test: every change must come through the broker.
-  const live = createLiveFeed(database.db, { recheckMs: 120_000 });
-  feed = await gatewayBroker.subscribeFeed({
-    subscription: 'gateway',
-    handler: async (m) => live.publish(m),
-  });
-  server = await startGatewayServer({
-    yoga: createTestGateway(database, { live }).yoga,
-    port: 0,
-    host: '127.0.0.1',
-    maxPayloadBytes: 100_000,
-  });
-  secured = await startGatewayServer({
-    yoga: createTestGateway(database, { live, token: TOKEN }).yoga,
-    port: 0,
-    host: '127.0.0.1',
-    maxPayloadBytes: 100_000,
-  });
+  gateway = await startFedGateway('replica-1', { recheckMs: 120_000 });
+  ({ database, publisher } = gateway);
+  server = await gateway.listen();
+  secured = await gateway.listen({ token: TOKEN });
   url = `http://127.0.0.1:${server.port}/graphql`;
 });
 
 afterAll(async () => {
   for (const client of wsClients) void client.dispose();
-  await server?.close();
-  await secured?.close();
-  await feed?.cancel();
-  await gatewayBroker?.close();
-  await publisher?.close();
-  await namespace?.cleanup();
-  await database?.close();
+  await gateway?.close();
 });
 
 const PROGRESS = `subscription($id: ID!) { runProgress(runId: $id) {
