@@ -1,11 +1,10 @@
 // Taking control of a run, through the gateway as a user would: cancelling it, retrying its failed
 // tasks, and a worker that hangs (stalls) then dies.
-import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { getRun } from '@conveyor/db';
 import { freePort } from '../../src/stack/processes.js';
-import { startFaultPipeline, type FaultPipeline } from './support/pipeline.js';
+import { slowGridRequest, startFaultPipeline, type FaultPipeline } from './support/pipeline.js';
 import {
   checkRun,
   crashed,
@@ -17,16 +16,7 @@ import {
   type RunRequest,
 } from './support/checks.js';
 
-const fixtures = fileURLToPath(new URL('../fixtures/calculations.ts', import.meta.url));
-let pipeline: FaultPipeline | undefined;
 let gatewayUrl = '';
-
-afterEach(async () => {
-  // A worker left hung (SIGSTOP) by a failed test could not stop.
-  pipeline?.stack.processes().forEach((proc) => proc.child.exitCode === null && proc.child.kill('SIGCONT'));
-  await pipeline?.close();
-  pipeline = undefined;
-});
 
 async function startWithGateway(workers: number, env: NodeJS.ProcessEnv) {
   const port = await freePort();
@@ -34,7 +24,7 @@ async function startWithGateway(workers: number, env: NodeJS.ProcessEnv) {
   return startFaultPipeline({
     workers,
     services: ['topology', 'leader', 'poller', 'gateway'],
-    env: { CALCULATION_MODULES: fixtures, GATEWAY_PORT: String(port), ...env },
+    env: { GATEWAY_PORT: String(port), ...env },
   });
 }
 
@@ -65,19 +55,13 @@ async function waitForGeneration(p: FaultPipeline, runId: string, generation: nu
 describe('control', () => {
   it('cancelRun: running tasks are aborted, queued ones skipped, the run ends CANCELLED once', async () => {
     // Tasks of 30 s: a task that ends before the run does can only have been aborted.
-    pipeline = await startWithGateway(2, {
+    const pipeline = await startWithGateway(2, {
       SLOW_TASK_MS: '30000',
       WORKER_CONCURRENCY: '2',
       WORKER_HEARTBEAT_MS: '300',
     });
     const p = pipeline;
-    const request: RunRequest = {
-      topologySource: 'synthetic:substations=6&nodes=20&seed=19',
-      from: '2023-01-01 00:00',
-      to: '2023-01-20 23:59',
-      chunk: 'day',
-      calculation: 'slow-grid',
-    };
+    const request = slowGridRequest(19);
     const runId = await p.requestRun(request);
     await waitForStartedTask(p, runId);
     const started = Date.now();
@@ -111,7 +95,7 @@ describe('control', () => {
   });
 
   it('retryFailedTasks: only the failed tasks run again, in a new generation; history keeps both', async () => {
-    pipeline = await startWithGateway(2, { WORKER_CONCURRENCY: '2' });
+    const pipeline = await startWithGateway(2, { WORKER_CONCURRENCY: '2' });
     const p = pipeline;
     const request: RunRequest = {
       topologySource: 'synthetic:substations=4&nodes=30&seed=23',
@@ -156,7 +140,7 @@ describe('control', () => {
   });
 
   it('a hung worker: its task is reported stalled (GraphQL, metrics), then redelivered once it is gone', async () => {
-    pipeline = await startWithGateway(1, {
+    const pipeline = await startWithGateway(1, {
       SLOW_TASK_MS: '2000',
       WORKER_CONCURRENCY: '1',
       WORKER_HEARTBEAT_MS: '300',

@@ -1,11 +1,10 @@
 // Bad and repeated messages: poison goes to a dead-letter queue with its reason; duplicates of tasks
 // and events, a replayed plan and a second poller change nothing in the outcome.
-import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { brokerNames } from '@conveyor/messages';
 import { readDeadLetters } from '@conveyor/messages/testing';
-import { startFaultPipeline, type FaultPipeline } from './support/pipeline.js';
+import { slowGridRequest, startFaultPipeline, type FaultPipeline } from './support/pipeline.js';
 import {
   checkRun,
   crashed,
@@ -14,25 +13,10 @@ import {
   replayRecordedEvents,
   report,
   waitForFinishedTasks,
-  type RunRequest,
 } from './support/checks.js';
 
-const fixtures = fileURLToPath(new URL('../fixtures/calculations.ts', import.meta.url));
-let pipeline: FaultPipeline | undefined;
-
-afterEach(async () => {
-  await pipeline?.close();
-  pipeline = undefined;
-});
-
-const request: RunRequest = {
-  topologySource: 'synthetic:substations=6&nodes=20&seed=17',
-  from: '2023-01-01 00:00',
-  to: '2023-01-20 23:59',
-  chunk: 'day',
-  calculation: 'slow-grid',
-};
-const env = { CALCULATION_MODULES: fixtures, SLOW_TASK_MS: '150', WORKER_CONCURRENCY: '2' };
+const request = slowGridRequest(17);
+const env = { SLOW_TASK_MS: '150', WORKER_CONCURRENCY: '2' };
 const oversized = Buffer.from(JSON.stringify({ padding: 'x'.repeat(2 * 1024 * 1024) }));
 
 /** Waits until `queue` holds `count` dead letters, then takes them. */
@@ -47,7 +31,7 @@ async function deadLetters(p: FaultPipeline, queue: string, count: number) {
 
 describe('poison and duplicate messages', () => {
   it('poison messages are dead-lettered with their reason while a run goes on unharmed', async () => {
-    pipeline = await startFaultPipeline({ workers: 2, env });
+    const pipeline = await startFaultPipeline({ workers: 2, env });
     const p = pipeline;
     const names = brokerNames(p.namespace.namespace);
     const runId = await p.requestRun(request);
@@ -105,7 +89,7 @@ describe('poison and duplicate messages', () => {
   });
 
   it('every task delivered twice, every event published twice and a second poller: the same outcome', async () => {
-    pipeline = await startFaultPipeline({ workers: 2, env });
+    const pipeline = await startFaultPipeline({ workers: 2, env });
     const p = pipeline;
     const runId = await p.requestRun(request);
     await waitForFinishedTasks(p, runId, 5);

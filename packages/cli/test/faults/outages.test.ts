@@ -1,10 +1,9 @@
 // The broker and the database go away mid-run and come back: the services wait, reconnect and finish
 // the run as if nothing had happened. The services run as a least-privileged database user throughout.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { TestPipeline } from '../support/pipeline.js';
-import { startFaultPipeline, type FaultPipeline } from './support/pipeline.js';
+import { slowGridRequest, startFaultPipeline } from './support/pipeline.js';
 import {
   checkRun,
   crashed,
@@ -13,28 +12,14 @@ import {
   replayRecordedEvents,
   report,
   waitForFinishedTasks,
-  type RunRequest,
 } from './support/checks.js';
 import { createBrokerFaults } from './support/faults.js';
 
-const fixtures = fileURLToPath(new URL('../fixtures/calculations.ts', import.meta.url));
 const OUTAGE_MS = 5_000;
-let pipeline: FaultPipeline | undefined;
-
-afterEach(async () => {
-  await pipeline?.close();
-  pipeline = undefined;
-});
 
 // 6 substations × 20 days = 120 tasks of ~400 ms each, 4 at a time: the outages hit a run in progress.
-const request: RunRequest = {
-  topologySource: 'synthetic:substations=6&nodes=20&seed=13',
-  from: '2023-01-01 00:00',
-  to: '2023-01-20 23:59',
-  chunk: 'day',
-  calculation: 'slow-grid',
-};
-const env = { CALCULATION_MODULES: fixtures, SLOW_TASK_MS: '400', WORKER_CONCURRENCY: '2' };
+const request = slowGridRequest(13);
+const env = { SLOW_TASK_MS: '400', WORKER_CONCURRENCY: '2' };
 
 /** No password, of the database user or the broker's, in anything a service printed. */
 function expectNoSecrets(p: TestPipeline, secrets: string[]) {
@@ -44,7 +29,7 @@ function expectNoSecrets(p: TestPipeline, secrets: string[]) {
 describe('outages', () => {
   it('the broker goes away for 5 s mid-run: every service reconnects and the run completes intact', async () => {
     const broker = await createBrokerFaults();
-    pipeline = await startFaultPipeline({ workers: 2, namespace: broker, env });
+    const pipeline = await startFaultPipeline({ workers: 2, namespace: broker, env });
     const runId = await pipeline.requestRun(request);
     await waitForFinishedTasks(pipeline, runId, 10);
 
@@ -69,7 +54,7 @@ describe('outages', () => {
   });
 
   it('the database goes away for 5 s mid-run: the poller stops acking, the worker retries, nothing is lost', async () => {
-    pipeline = await startFaultPipeline({ workers: 2, env });
+    const pipeline = await startFaultPipeline({ workers: 2, env });
     const db = pipeline.databaseFaults;
     const runId = await pipeline.requestRun(request);
     await waitForFinishedTasks(pipeline, runId, 10);
@@ -91,7 +76,7 @@ describe('outages', () => {
     expect(crashed(pipeline)).toEqual([]);
     // The outage was felt: the poller kept a batch unacked and retried it; the workers retried their writes.
     const felt = (service: string, message: string) =>
-      pipeline!.logs.some((line) => line.startsWith(service) && line.includes(message));
+      pipeline.logs.some((line) => line.startsWith(service) && line.includes(message));
     expect(felt('poller', 'batch failed; retrying')).toBe(true);
     expect(felt('worker', 'result write failed; retrying')).toBe(true);
     expectNoSecrets(pipeline, [db.password]);

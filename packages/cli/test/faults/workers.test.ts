@@ -1,9 +1,8 @@
 // Workers die and are stopped while a run goes on: nothing is lost, nothing is written twice.
 import { once } from 'node:events';
 import { hostname } from 'node:os';
-import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startFaultPipeline, type FaultPipeline } from './support/pipeline.js';
+import { describe, expect, it } from 'vitest';
+import { slowGridRequest, startFaultPipeline } from './support/pipeline.js';
 import {
   checkRun,
   crashed,
@@ -14,28 +13,14 @@ import {
   type RunRequest,
 } from './support/checks.js';
 
-const fixtures = fileURLToPath(new URL('../fixtures/calculations.ts', import.meta.url));
-let pipeline: FaultPipeline | undefined;
-
-afterEach(async () => {
-  await pipeline?.close();
-  pipeline = undefined;
-});
-
 // 6 substations × 20 days = 120 tasks of ~300 ms each.
-const request: RunRequest = {
-  topologySource: 'synthetic:substations=6&nodes=20&seed=11',
-  from: '2023-01-01 00:00',
-  to: '2023-01-20 23:59',
-  chunk: 'day',
-  calculation: 'slow-grid',
-};
+const request = slowGridRequest(11);
 
 describe('worker faults', () => {
   it('SIGKILL of a worker mid-run: its tasks are redelivered, the run matches the monolith', async () => {
-    pipeline = await startFaultPipeline({
+    const pipeline = await startFaultPipeline({
       workers: 2,
-      env: { CALCULATION_MODULES: fixtures, SLOW_TASK_MS: '300', WORKER_CONCURRENCY: '4' },
+      env: { SLOW_TASK_MS: '300', WORKER_CONCURRENCY: '4' },
     });
     const runId = await pipeline.requestRun(request);
     await waitForFinishedTasks(pipeline, runId, 10);
@@ -57,9 +42,9 @@ describe('worker faults', () => {
   });
 
   it('SIGTERM of two of three workers mid-run (scale-down): they finish their tasks and exit 0', async () => {
-    pipeline = await startFaultPipeline({
+    const pipeline = await startFaultPipeline({
       workers: 3,
-      env: { CALCULATION_MODULES: fixtures, SLOW_TASK_MS: '300', WORKER_CONCURRENCY: '4' },
+      env: { SLOW_TASK_MS: '300', WORKER_CONCURRENCY: '4' },
     });
     const runId = await pipeline.requestRun(request);
     await waitForFinishedTasks(pipeline, runId, 10);
@@ -89,9 +74,9 @@ describe('worker faults', () => {
       chunk: 'day',
       calculation: 'slow-grid',
     };
-    pipeline = await startFaultPipeline({
+    const pipeline = await startFaultPipeline({
       workers: 3,
-      env: { CALCULATION_MODULES: fixtures, SLOW_TASK_MS: '100', WORKER_CONCURRENCY: '4' },
+      env: { SLOW_TASK_MS: '100', WORKER_CONCURRENCY: '4' },
     });
     const p = pipeline;
     const runId = await p.requestRun(large);
