@@ -24,6 +24,12 @@ describe('a service with a bad environment', () => {
     expect(result.stderr).not.toContain('secret');
   });
 
+  it('refuses a worker niceness outside 0–19', () => {
+    const result = startService('worker', { WORKER_NICE: '-5' });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('WORKER_NICE');
+  });
+
   it('names every bad variable at once', () => {
     const result = startService('worker', { WORKER_CONCURRENCY: 'lots', DATABASE_URL: 'postgres://x' });
     expect(result.status).toBe(1);

@@ -1,4 +1,5 @@
 import { once } from 'node:events';
+import { getPriority } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
@@ -31,6 +32,14 @@ async function waitForStartedTask(p: TestPipeline, runId: string) {
 }
 
 describe('worker lifecycle', () => {
+  it('a worker yields the CPU: it runs at WORKER_NICE (10 by default), the other services unchanged', async () => {
+    pipeline = await startTestPipeline({ workers: 1 });
+    const priorityOf = (service: string) =>
+      getPriority(pipeline!.stack.processes().find((p) => p.service === service)!.child.pid);
+    expect(priorityOf('worker')).toBe(Math.max(10, getPriority()));
+    expect(priorityOf('poller')).toBe(getPriority());
+  });
+
   it('a worker stopped with SIGTERM mid-task finishes its task and exits 0', async () => {
     pipeline = await startTestPipeline({
       workers: 1,

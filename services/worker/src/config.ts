@@ -16,6 +16,11 @@ export const WorkerConfig = z.object({
   CALCULATION_MODULES: z.string().optional(),
   /** Distinct topology snapshots kept in memory. */
   WORKER_TOPOLOGY_CACHE: positiveInt.default(8),
+  /**
+   * CPU priority (nice, 0–19) the worker gives itself at start. Tasks are batch work: on a host the
+   * worker shares, the broker, the database, the poller and the gateway get the CPU first.
+   */
+  WORKER_NICE: z.coerce.number().int().min(0).max(19).default(10),
   /** Names this worker in events and logs; defaults to the host name and process id. */
   WORKER_ID: z.string().min(1).optional(),
 });

@@ -1,5 +1,5 @@
 // The worker: takes tasks, runs their calculation, writes the results, publishes the events, acks.
-import { hostname } from 'node:os';
+import { getPriority, hostname, setPriority } from 'node:os';
 import { createDatabase, getRunStatus, loadTopology, writeTaskResults } from '@conveyor/db';
 import { createBroker, errorMessage } from '@conveyor/messages';
 import { bootService, createMetricsRegistry, handleSignals, startHealthServer } from '@conveyor/runtime';
@@ -16,6 +16,8 @@ const DATABASE_RETRY_MS = 120_000;
 const workerIdOf = (loaded: WorkerConfig) => loaded.WORKER_ID ?? `${hostname()}-${process.pid}`;
 const { config, logger } = bootService('worker', loadConfig, (loaded) => ({ workerId: workerIdOf(loaded) }));
 const workerId = workerIdOf(config);
+// Only raising one's niceness needs no privilege: a worker started nicer than asked stays so.
+if (getPriority() < config.WORKER_NICE) setPriority(config.WORKER_NICE);
 
 const calculations = await loadCalculations(config.CALCULATION_MODULES);
 const database = createDatabase(config.DATABASE_URL);
