@@ -42,8 +42,8 @@ async function scenario(name: string, bench: () => Promise<void>) {
   }
 }
 
-/** scale, then the subscription latency, on one stack with the gateway: peak memory is read first. */
-async function benchWithGateway() {
+/** A Conveyor stack with the gateway, for one scenario: none measures what another left behind. */
+async function withGateway(bench: (conveyor: Awaited<ReturnType<typeof startConveyor>>) => Promise<void>) {
   const conveyor = await startConveyor({
     ...context,
     workers: 2,
@@ -51,8 +51,7 @@ async function benchWithGateway() {
     env: { WORKER_CONCURRENCY: '50' },
   });
   try {
-    await scenario('scale', () => benchScale(context, conveyor));
-    await scenario('latency-subscription', () => benchSubscriptionLatency(context, conveyor));
+    await bench(conveyor);
   } finally {
     await conveyor.stop();
   }
@@ -65,7 +64,10 @@ async function main() {
   await scenario('noop', () => benchNoop(context));
   await scenario('io', () => benchIo(context));
   await scenario('grid', () => benchGrid(context));
-  await scenario('scale and latency-subscription', benchWithGateway);
+  await scenario('latency-subscription', () =>
+    withGateway((conveyor) => benchSubscriptionLatency(context, conveyor)),
+  );
+  await scenario('scale', () => withGateway((conveyor) => benchScale(context, conveyor)));
   addCompletionLatency(context);
 
   const load = `1-minute load average ${loadAtStart.toFixed(1)} at the start, ${(loadavg()[0] ?? NaN).toFixed(1)} at the end`;

@@ -115,6 +115,12 @@ function goalRows(groups: Group[]): [string, number, number, Goal | undefined][]
       0,
       undefined,
     ],
+    [
+      'latency: event → GraphQL subscriber in the warm-up run (not counted), p50 ms',
+      detail('latency-subscription', 'warmUpP50Ms'),
+      0,
+      undefined,
+    ],
     ['scale: tasks/s last tenth / first tenth', detail('scale', 'lastToFirstRatio'), 2, { min: 0.8 }],
     ['scale: run(id) with counts at the end, p50 ms', detail('scale', 'runQueryP50Ms'), 1, { max: 50 }],
     ['scale: poller peak RSS MB', detail('scale', 'pollerPeakRssMb'), 0, undefined],
