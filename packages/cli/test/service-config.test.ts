@@ -30,6 +30,12 @@ describe('a service with a bad environment', () => {
     expect(result.stderr).toContain('WORKER_NICE');
   });
 
+  it('refuses a worker prefetch below its concurrency', () => {
+    const result = startService('worker', { WORKER_CONCURRENCY: '8', WORKER_PREFETCH: '4' });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('WORKER_PREFETCH: must be at least WORKER_CONCURRENCY');
+  });
+
   it('names every bad variable at once', () => {
     const result = startService('worker', { WORKER_CONCURRENCY: 'lots', DATABASE_URL: 'postgres://x' });
     expect(result.status).toBe(1);

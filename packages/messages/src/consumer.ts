@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { AckOrNack, SubscriberSessionAsPromised } from 'rascal';
 import type { Message } from 'amqplib';
 import type { BrokerDeps } from './broker.js';
@@ -34,7 +35,11 @@ export async function startConsumer(
     subscription: string;
     queue: string;
     prefetch: number;
-    onDelivery: (delivery: Delivery, signal: AbortSignal) => Promise<void>;
+    /**
+     * `signal` aborts on `abort()`: handlers hand their message back. `intake` aborts on `cancel()`
+     * too: a handler that has not started its work yet hands its message back.
+     */
+    onDelivery: (delivery: Delivery, signal: AbortSignal, intake: AbortSignal) => Promise<void>;
   },
 ): Promise<Subscription> {
   const { logger } = deps;
@@ -42,6 +47,9 @@ export async function startConsumer(
   const unsettled = new Set<Settle>();
   const idleWaiters: (() => void)[] = [];
   const shutdown = new AbortController();
+  const intake = new AbortController();
+  // Every handler in flight listens to both: as many listeners as the prefetch, not a leak.
+  setMaxListeners(0, shutdown.signal, intake.signal);
   const session: SubscriberSessionAsPromised = await deps.rascalBroker.subscribe(options.subscription, {
     prefetch: options.prefetch,
   });
@@ -83,13 +91,15 @@ export async function startConsumer(
     const settle = settleFor(message, ackOrNack);
     if (cancelled || shutdown.signal.aborted) return settle.requeue('consumer stopping');
     const body = Buffer.isBuffer(content) ? content : message.content;
-    options.onDelivery({ message, content: body, settle }, shutdown.signal).catch((error: unknown) => {
-      logger.error(
-        { err: error, queue: options.queue },
-        'delivery handling failed; handing the message back',
-      );
-      settle.requeue('handler crashed');
-    });
+    options
+      .onDelivery({ message, content: body, settle }, shutdown.signal, intake.signal)
+      .catch((error: unknown) => {
+        logger.error(
+          { err: error, queue: options.queue },
+          'delivery handling failed; handing the message back',
+        );
+        settle.requeue('handler crashed');
+      });
   });
   session.on('invalid_content', (error: Error, message: Message, ackOrNack: AckOrNack) => {
     void settleFor(message, ackOrNack).deadLetter(`invalid content: ${error.message}`);
@@ -103,6 +113,7 @@ export async function startConsumer(
 
   return {
     cancel: async () => {
+      intake.abort(new Error('consumer stopping'));
       // rascal's cancel resolves only once every unacked message is settled: intake stops now (late
       // deliveries are handed back above), the channel closes when the last handler is done.
       cancelled ??= session.cancel().catch((error: unknown) => {
@@ -113,7 +124,10 @@ export async function startConsumer(
       await idle();
       await cancelled;
     },
-    abort: () => shutdown.abort(new Error('consumer stopping')),
+    abort: () => {
+      intake.abort(new Error('consumer stopping'));
+      shutdown.abort(new Error('consumer stopping'));
+    },
     handBack: () => {
       for (const settle of [...unsettled]) settle.requeue('consumer stopping');
     },

@@ -3,17 +3,31 @@ import type { BrokerDeps } from './broker.js';
 import { startConsumer, type Subscription } from './consumer.js';
 import { classifyError, errorMessage, type ErrorKindName } from './errors.js';
 import { parseTask } from './parse.js';
+import { createSlots, type Release } from './slots.js';
 import type { TaskMessage } from './task.js';
 
 export const ATTEMPT_HEADER = 'x-conveyor-attempt';
 
-export type TaskContext = { attempt: number; maxAttempts: number; redelivered: boolean; signal: AbortSignal };
+export type TaskContext = {
+  attempt: number;
+  maxAttempts: number;
+  redelivered: boolean;
+  signal: AbortSignal;
+  /**
+   * Frees the task's slot for the next task before the handler ends: once its work is done and only
+   * its confirms are awaited. Called anyway when the handler ends.
+   */
+  releaseSlot: Release;
+};
 export type FailureDecision = { attempt: number; kind: ErrorKindName; final: boolean };
 
 export type TaskSubscriptionOptions = {
   handler: (task: TaskMessage, context: TaskContext) => Promise<void>;
   /** Called before a failed attempt is retried or dead-lettered (the worker publishes `task.failed`). */
   onFailure?: (task: TaskMessage, error: unknown, decision: FailureDecision) => Promise<void>;
+  /** Handlers running at once (default: `prefetch`). */
+  concurrency?: number;
+  /** Deliveries held at once: running, waiting for a slot, or reporting; at least `concurrency`. */
   prefetch: number;
   maxAttempts: number;
   /** First retry delay (ms, default 500), doubled per attempt, ±20 % jitter, capped at `retryMaxMs` (60 s). */
@@ -31,7 +45,10 @@ export type TaskSubscriptionOptions = {
  * - the subscription is aborted (shutdown past its grace period) → handed back to the queue, whatever
  *   the handler threw (an AbortError, typically): not a failure, the attempt is not counted;
  * - events cannot be published (broker blocked, confirms not keeping up) → the task waits before
- *   its handler starts, so a worker takes no new work it could not report.
+ *   its handler starts, so a worker takes no new work it could not report;
+ * - the subscription is cancelled while the task waits for a slot → handed back to the queue.
+ * At most `concurrency` handlers hold a slot; a prefetch above it keeps the next tasks at hand while
+ * finished ones wait for their confirms, so a slot never idles on a broker round trip.
  */
 export async function subscribeTasks(
   deps: BrokerDeps,
@@ -40,15 +57,24 @@ export async function subscribeTasks(
   const { names } = deps;
   const baseMs = options.retryBaseMs ?? 500;
   const maxMs = options.retryMaxMs ?? 60_000;
+  const concurrency = options.concurrency ?? options.prefetch;
+  if (concurrency > options.prefetch)
+    throw new Error(`a prefetch of ${options.prefetch} cannot feed ${concurrency} task slots`);
+  const slots = createSlots(concurrency);
   return startConsumer(deps, {
     subscription: 'tasks',
     queue: names.tasksQueue,
     prefetch: options.prefetch,
-    onDelivery: async ({ message, content, settle }, stopping) => {
+    onDelivery: async ({ message, content, settle }, stopping, intake) => {
       const parsed = parseTask(content);
       if (!parsed.ok) return settle.deadLetter(parsed.reason);
       const task = parsed.value;
-      if (!(await deps.flow.waitUntilWritable(stopping))) return settle.requeue('worker stopping');
+      const releaseSlot = await slots.acquire(intake);
+      if (!releaseSlot) return settle.requeue('worker stopping');
+      if (!(await deps.flow.waitUntilWritable(stopping))) {
+        releaseSlot();
+        return settle.requeue('worker stopping');
+      }
       const attempt = Math.max(1, Number(message.properties.headers?.[ATTEMPT_HEADER] ?? 1) || 1);
       try {
         await options.handler(task, {
@@ -56,9 +82,12 @@ export async function subscribeTasks(
           maxAttempts: options.maxAttempts,
           redelivered: message.fields.redelivered,
           signal: stopping,
+          releaseSlot,
         });
+        releaseSlot();
         return settle.ack();
       } catch (error) {
+        releaseSlot();
         if (stopping.aborted) return settle.requeue('worker stopping');
         const kind = classifyError(error);
         const final = kind === 'permanent' || attempt >= options.maxAttempts;

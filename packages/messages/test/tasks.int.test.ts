@@ -137,6 +137,66 @@ describe('subscribeTasks', () => {
     ]);
   });
 
+  it('runs `concurrency` handlers at once; a released slot starts the next task while the last one reports', async () => {
+    const running = new Set<string>();
+    let most = 0;
+    const started: string[] = [];
+    const reporting: (() => void)[] = [];
+    const subscription = await broker.subscribeTasks({
+      concurrency: 2,
+      prefetch: 4,
+      maxAttempts: 1,
+      handler: async (task, context) => {
+        running.add(task.selection);
+        most = Math.max(most, running.size);
+        started.push(task.selection);
+        await new Promise((resolve) => setTimeout(resolve, 30)); // its work
+        running.delete(task.selection);
+        context.releaseSlot();
+        await new Promise<void>((resolve) => reporting.push(resolve)); // its confirms, held here
+      },
+    });
+    await broker.publishTasks(['s1', 's2', 's3', 's4'].map((selection) => taskMessage(runId, selection)));
+    // Two slots, four tasks: all four run while the first two still wait for their "confirms".
+    await waitFor(() => (started.length === 4 && reporting.length === 4 ? true : undefined), 'four tasks');
+    reporting.forEach((confirm) => confirm());
+    await subscription.cancel();
+    await subscription.drained();
+
+    expect(most).toBe(2);
+    expect([...started].sort()).toEqual(['s1', 's2', 's3', 's4']);
+    expect(await readyCount(ns.amqpUrl, names.tasksQueue)).toBe(0);
+  });
+
+  it('hands back the tasks waiting for a slot when consumption stops; the running one finishes', async () => {
+    const holder = await connect();
+    const started: string[] = [];
+    let finish!: () => void;
+    const subscription = await holder.subscribeTasks({
+      concurrency: 1,
+      prefetch: 3,
+      maxAttempts: 1,
+      handler: async (task) => {
+        started.push(task.selection);
+        await new Promise<void>((resolve) => (finish = resolve));
+      },
+    });
+    await broker.publishTasks(['w1', 'w2', 'w3'].map((selection) => taskMessage(runId, selection)));
+    await waitFor(() => (started.length === 1 ? true : undefined), 'the first task');
+    await subscription.cancel();
+    finish();
+    await subscription.drained();
+    await holder.close();
+
+    expect(started).toHaveLength(1);
+    // The two that waited are back in the queue, for another worker.
+    await waitFor(
+      async () => ((await readyCount(ns.amqpUrl, names.tasksQueue)) === 2 ? true : undefined),
+      'two tasks handed back',
+    );
+    await purgeNamespace(ns.amqpUrl, ns.namespace);
+  });
+
   it('takes no task once consumption stopped: a task published after it goes to another worker', async () => {
     const stopped = await connect();
     const seenByStopped: TaskMessage[] = [];

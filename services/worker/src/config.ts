@@ -1,29 +1,40 @@
 import { z } from 'zod';
 import { loadConfig as parseEnvironment, port, positiveInt, sharedEnv } from '@conveyor/runtime';
 
-export const WorkerConfig = z.object({
-  ...sharedEnv,
-  WORKER_HEALTH_PORT: port.default(9103),
-  /** Tasks computed at once by this process; also the broker prefetch. */
-  WORKER_CONCURRENCY: positiveInt.default(4),
-  /** Attempts of a task that fails transiently, the first included, before it is dead-lettered. */
-  TASK_MAX_ATTEMPTS: positiveInt.default(3),
-  /** First retry delay (ms); each further attempt doubles it, with ±20 % jitter. */
-  TASK_RETRY_BASE_MS: positiveInt.default(1000),
-  /** A running task sends a `task.heartbeat` this often (ms). */
-  WORKER_HEARTBEAT_MS: positiveInt.default(5000),
-  /** Extra calculation plug-ins: comma-separated module paths, each exporting `calculations`. */
-  CALCULATION_MODULES: z.string().optional(),
-  /** Distinct topology snapshots kept in memory. */
-  WORKER_TOPOLOGY_CACHE: positiveInt.default(8),
-  /**
-   * CPU priority (nice, 0–19) the worker gives itself at start. Tasks are batch work: on a host the
-   * worker shares, the broker, the database, the poller and the gateway get the CPU first.
-   */
-  WORKER_NICE: z.coerce.number().int().min(0).max(19).default(10),
-  /** Names this worker in events and logs; defaults to the host name and process id. */
-  WORKER_ID: z.string().min(1).optional(),
-});
+export const WorkerConfig = z
+  .object({
+    ...sharedEnv,
+    WORKER_HEALTH_PORT: port.default(9103),
+    /** Tasks computed at once by this process. */
+    WORKER_CONCURRENCY: positiveInt.default(4),
+    /**
+     * Tasks this process holds at once (the broker prefetch): running, reporting or next in line.
+     * Default: twice WORKER_CONCURRENCY, so a slot takes its next task while the last one's events are
+     * confirmed. Set it to WORKER_CONCURRENCY for long tasks, so that a new worker finds them queued.
+     */
+    WORKER_PREFETCH: positiveInt.optional(),
+    /** Attempts of a task that fails transiently, the first included, before it is dead-lettered. */
+    TASK_MAX_ATTEMPTS: positiveInt.default(3),
+    /** First retry delay (ms); each further attempt doubles it, with ±20 % jitter. */
+    TASK_RETRY_BASE_MS: positiveInt.default(1000),
+    /** A running task sends a `task.heartbeat` this often (ms). */
+    WORKER_HEARTBEAT_MS: positiveInt.default(5000),
+    /** Extra calculation plug-ins: comma-separated module paths, each exporting `calculations`. */
+    CALCULATION_MODULES: z.string().optional(),
+    /** Distinct topology snapshots kept in memory. */
+    WORKER_TOPOLOGY_CACHE: positiveInt.default(8),
+    /**
+     * CPU priority (nice, 0–19) the worker gives itself at start. Tasks are batch work: on a host the
+     * worker shares, the broker, the database, the poller and the gateway get the CPU first.
+     */
+    WORKER_NICE: z.coerce.number().int().min(0).max(19).default(10),
+    /** Names this worker in events and logs; defaults to the host name and process id. */
+    WORKER_ID: z.string().min(1).optional(),
+  })
+  .refine((config) => (config.WORKER_PREFETCH ?? Infinity) >= config.WORKER_CONCURRENCY, {
+    path: ['WORKER_PREFETCH'],
+    message: 'must be at least WORKER_CONCURRENCY',
+  });
 export type WorkerConfig = z.infer<typeof WorkerConfig>;
 
 export function loadConfig(env: NodeJS.ProcessEnv): WorkerConfig {

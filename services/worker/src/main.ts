@@ -65,7 +65,8 @@ const deps: TaskDeps = {
 };
 
 const subscription = await broker.subscribeTasks({
-  prefetch: config.WORKER_CONCURRENCY,
+  concurrency: config.WORKER_CONCURRENCY,
+  prefetch: config.WORKER_PREFETCH ?? 2 * config.WORKER_CONCURRENCY,
   maxAttempts: config.TASK_MAX_ATTEMPTS,
   retryBaseMs: config.TASK_RETRY_BASE_MS,
   handler: (task, context) => handleTask(task, context, deps),

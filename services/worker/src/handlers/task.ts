@@ -31,7 +31,13 @@ export type TaskDeps = {
   onTaskDone: (calculation: string, outcome: 'finished' | 'cancelled', seconds: number) => void;
 };
 
-export type TaskContext = { attempt: number; redelivered: boolean; signal: AbortSignal };
+export type TaskContext = {
+  attempt: number;
+  redelivered: boolean;
+  signal: AbortSignal;
+  /** Hands the task's slot to the next task: its work is done, only its confirms are awaited. */
+  releaseSlot: () => void;
+};
 
 /**
  * Computes one task: skips it when its run is cancelled, otherwise publishes `task.started`, runs the
@@ -42,6 +48,7 @@ export async function handleTask(task: TaskMessage, context: TaskContext, deps: 
   const event = { runId: task.run_id, taskId: task.task_id, producer: 'worker' };
   const generation = task.generation;
   if (await deps.isRunCancelled(task.run_id)) {
+    context.releaseSlot();
     await deps.publishEvent(
       createEvent('task.cancelled', { ...event, data: { workerId: deps.workerId, generation } }),
     );
@@ -108,6 +115,7 @@ export async function handleTask(task: TaskMessage, context: TaskContext, deps: 
 
   const seconds = (deps.now().getTime() - startedAt.getTime()) / 1000;
   if (!output) {
+    context.releaseSlot();
     await Promise.all([
       started,
       deps.publishEvent(
@@ -127,6 +135,7 @@ export async function handleTask(task: TaskMessage, context: TaskContext, deps: 
     );
   }
   const writtenMs = performance.now() - clock;
+  context.releaseSlot();
   const finishedAt = deps.now();
   const finished = deps.publishEvent(
     createEvent('task.finished', {
