@@ -89,7 +89,7 @@ export async function startConsumer(
 
   session.on('message', (message: Message, content: unknown, ackOrNack: AckOrNack) => {
     const settle = settleFor(message, ackOrNack);
-    if (cancelled || shutdown.signal.aborted) return settle.requeue('consumer stopping');
+    if (intake.signal.aborted) return settle.requeue('consumer stopping');
     const body = Buffer.isBuffer(content) ? content : message.content;
     options
       .onDelivery({ message, content: body, settle }, shutdown.signal, intake.signal)

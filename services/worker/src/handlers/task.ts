@@ -7,6 +7,7 @@ import {
   type ConveyorEvent,
   type ConveyorNotification,
   type ErrorKind,
+  type TaskContext as SubscriptionContext,
   type TaskMessage,
 } from '@conveyor/messages';
 import type { Logger } from '@conveyor/runtime';
@@ -31,13 +32,7 @@ export type TaskDeps = {
   onTaskDone: (calculation: string, outcome: 'finished' | 'cancelled', seconds: number) => void;
 };
 
-export type TaskContext = {
-  attempt: number;
-  redelivered: boolean;
-  signal: AbortSignal;
-  /** Hands the task's slot to the next task: its work is done, only its confirms are awaited. */
-  releaseSlot: () => void;
-};
+export type TaskContext = Pick<SubscriptionContext, 'attempt' | 'redelivered' | 'signal' | 'releaseSlot'>;
 
 /**
  * Computes one task: skips it when its run is cancelled, otherwise publishes `task.started`, runs the
