@@ -77,13 +77,15 @@ export function createApi(options: { fetch: typeof fetch; tokens: TokenStore }):
       ENDPOINT,
       { ...request(document, variables, 'application/json'), signal: signal ?? null },
       async (response) => {
+        // A 401 may come from before GraphQL (the gateway's own check) with a body that is not JSON.
+        if (response.status === 401) return true;
         const text = await response.text();
         try {
           result = JSON.parse(text) as GraphQLResult;
         } catch {
           throw new Error(`the gateway answered HTTP ${response.status}, not GraphQL: ${text.slice(0, 200)}`);
         }
-        return response.status === 401 || refusedByErrors(result);
+        return refusedByErrors(result);
       },
     );
     return dataOf(result!);

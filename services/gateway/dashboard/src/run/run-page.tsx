@@ -73,6 +73,7 @@ export function RunPage({ id }: { id: string }) {
       setLive(null);
       setSamples([]);
       setNotice(null);
+      let shownAt = 0;
       /** Reads the run and its tasks; false when there is no such run. */
       const load = async () => {
         const at = ++clock.current;
@@ -81,6 +82,9 @@ export function RunPage({ id }: { id: string }) {
           loadTasks(api, id, signal),
         ]);
         if (signal.aborted) return false;
+        // Reads can overlap (a slow one, then a throttled one): an older read never replaces a newer.
+        if (at < shownAt) return true;
+        shownAt = at;
         setLoaded(run ? { run, tasks, at } : 'missing');
         return run !== null;
       };
