@@ -10,6 +10,8 @@ export default tseslint.config(
       '**/drizzle/**',
       '**/.turbo/**',
       'bench/results/**',
+      // Generated from schema.graphql by gql.tada (the gateway's typecheck writes it).
+      '**/graphql-env.d.ts',
       '**/*.js',
       '**/*.mjs',
     ],

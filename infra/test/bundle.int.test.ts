@@ -143,7 +143,7 @@ describe.each(serviceNames)('the %s image', (service: ServiceName) => {
       await expect(access(stagePath(runtime, 'dist/main.js'))).resolves.toBeUndefined();
       // Production dependencies only.
       const packages = await installedPackages(runtime);
-      for (const tool of ['typescript@', 'tsx@', 'vitest@', 'turbo@', 'eslint@', 'drizzle-kit@'])
+      for (const tool of ['typescript@', 'tsx@', 'vitest@', 'vite@', 'turbo@', 'eslint@', 'drizzle-kit@'])
         expect(packages.filter((name) => name.startsWith(tool))).toEqual([]);
 
       const port = await freePort();
@@ -163,6 +163,23 @@ describe.each(serviceNames)('the %s image', (service: ServiceName) => {
           [services[service].healthPortVariable]: String(port),
         });
         expect(await check.exited).toBe(0);
+        if (service === 'gateway') {
+          // The dashboard Vite built into dist/ at `turbo run build`, served without Vite installed.
+          const gatewayUrl = `http://127.0.0.1:${env.GATEWAY_PORT}`;
+          const page = await fetch(`${gatewayUrl}/`);
+          expect(page.status).toBe(200);
+          const html = await page.text();
+          const script = /<script type="module" crossorigin src="(\/assets\/[^"]+\.js)">/.exec(html)?.[1];
+          expect(script, html).toBeDefined();
+          const asset = await fetch(`${gatewayUrl}${script}`);
+          expect([asset.status, asset.headers.get('content-type')]).toEqual([
+            200,
+            'text/javascript; charset=utf-8',
+          ]);
+          await asset.arrayBuffer();
+          // Built from the sources the image holds: nothing to rebuild (no "sources changed" warning).
+          expect(started.output.join('')).not.toContain('dashboard sources changed');
+        }
         if (service === 'leader') {
           // The CronJob's command in the same image.
           const startRun = start(runtime, ['node', 'dist/start-run.js'], {

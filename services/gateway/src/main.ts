@@ -4,12 +4,15 @@ import { createDatabase } from '@conveyor/db';
 import { createBroker } from '@conveyor/messages';
 import { bootService, createMetricsRegistry, handleSignals, startHealthServer } from '@conveyor/runtime';
 import { corsOrigins, loadConfig } from './config.js';
+import { loadDashboard } from './http/dashboard.js';
 import { createLiveFeed } from './live/feed.js';
 import { createGatewayMetrics } from './metrics.js';
 import { startGatewayServer } from './server.js';
 import { createGateway } from './yoga.js';
 
 const { config, logger } = bootService('gateway', loadConfig);
+// Built here when its bundle is missing or stale (runs from sources); read into memory either way.
+await loadDashboard(logger);
 
 const database = createDatabase(config.DATABASE_URL);
 // Each replica has its own queue of events and notifications, feeding its subscribers.

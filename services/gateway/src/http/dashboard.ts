@@ -1,30 +1,43 @@
-import { readFile } from 'node:fs/promises';
+import type { Logger } from '@conveyor/runtime';
+import { prepareDashboard, type DashboardFiles } from '../dashboard-bundle.js';
 
-/** The dashboard's static files, beside src/ and dist/ alike. */
-const FILES: Record<string, string> = {
-  '/': 'index.html',
-  '/dashboard.js': 'dashboard.js',
-  '/dashboard.css': 'dashboard.css',
-};
-const TYPES: Record<string, string> = {
-  html: 'text/html; charset=utf-8',
-  js: 'text/javascript; charset=utf-8',
-  css: 'text/css; charset=utf-8',
-};
-const cache = new Map<string, Promise<string>>();
+/** The paths the bundle can have: the page, Vite's hashed assets, the files of dashboard/public. */
+const DASHBOARD_PATH = /^\/(?:$|assets\/[\w.-]+$|[\w-]+\.(?:svg|txt|json)$)/;
+
+let bundle: Promise<DashboardFiles> | undefined;
+
+/**
+ * Builds the dashboard when its bundle is stale and reads it into memory, once per process: the gateway
+ * calls it at start; a gateway made without `main.ts` (the tests) gets it at the first request for it.
+ */
+export function loadDashboard(logger?: Pick<Logger, 'info' | 'warn'>): Promise<DashboardFiles> {
+  bundle ??= prepareDashboard(logger);
+  return bundle;
+}
 
 /** Serves the dashboard's files; null for any other path. */
 export async function dashboardResponse(
   pathname: string,
   respond: (body: string, init: ResponseInit) => Response,
 ): Promise<Response | null> {
-  const file = FILES[pathname];
-  if (!file) return null;
-  let content = cache.get(file);
-  if (!content) {
-    content = readFile(new URL(`../../public/${file}`, import.meta.url), 'utf8');
-    cache.set(file, content);
+  if (!DASHBOARD_PATH.test(pathname)) return null;
+  let files: DashboardFiles;
+  try {
+    files = await loadDashboard();
+  } catch {
+    // The reason is the gateway's to log (loadDashboard at start), not a client's to read.
+    return respond('the dashboard is not available: see the gateway log\n', {
+      status: 503,
+      headers: { 'content-type': 'text/plain; charset=utf-8' },
+    });
   }
-  const type = TYPES[file.split('.').pop()!]!;
-  return respond(await content, { headers: { 'content-type': type, 'cache-control': 'no-cache' } });
+  const file = files.get(pathname);
+  if (!file) return null;
+  return respond(file.body, {
+    headers: {
+      'content-type': file.contentType,
+      // The page names the current assets; an asset's name changes with its content.
+      'cache-control': file.immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
+    },
+  });
 }
