@@ -15,12 +15,32 @@ export type { TopologySource } from './source.js';
 export { InvalidDateError, formatTaskDate, parseTaskDate } from './dates.js';
 export { CHUNKS, InvalidChunkError, parseWindow, planTasks, splitWindow } from './plan.js';
 export type { Chunk, PlannedTask, WindowPiece } from './plan.js';
-export { calculateTask, compileSelection, intervalFactors } from './kernel.js';
+export { calculateTask, calculateTaskPartition, compileSelection, intervalFactors } from './kernel.js';
 export type { CableResult, CompiledSelection, TaskResult, TaskSummary } from './kernel.js';
+export {
+  InvalidPartitionError,
+  PARTITION_VERSION,
+  allocatePartition,
+  decodePartition,
+  encodePartition,
+  partitionMinutes,
+  partitionOfRows,
+  rowsOfPartition,
+} from './partition.js';
+export type { Partition } from './partition.js';
+export { partitionStats, rankOverloads, summarizePartitions } from './partition-stats.js';
+export type {
+  OverloadEntry,
+  OverloadedCable,
+  PartitionHead,
+  PartitionStats,
+  RunResultSummary,
+} from './partition-stats.js';
 export { calculateTaskReference } from './reference.js';
 export {
   RESULT_CSV_HEADER,
   compareResultRows,
+  formatPartitionCsv,
   formatResultRow,
   resultRowsOf,
   sortResultRows,
