@@ -47,6 +47,7 @@ export {
   writeResultsCsv,
 } from './results-csv.js';
 export type { ResultRow } from './results-csv.js';
+export { PARQUET_ROW_GROUP_ROWS, writeResultsParquet } from './results-parquet.js';
 export { MonolithInputError, runMonolith } from './monolith.js';
 export type { MonolithSummary } from './monolith.js';
 export { netLoadKw } from './load-model.js';
