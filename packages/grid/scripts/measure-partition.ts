@@ -15,6 +15,7 @@ import {
   resultRowsOf,
 } from '../src/index.js';
 import { decodePartition, encodePartition, encodePartitionBody } from '../src/partition.js';
+import { partitionStats } from '../src/partition-stats.js';
 
 const TASKS = 24; // 24 substations × 400 nodes, January 2023: one month of 15-minute intervals each
 const built = buildTopology(generateSynthetic({ substations: TASKS, nodes: 400, seed: 7 }));
@@ -63,8 +64,23 @@ const rows: [string, number][] = [
   ['encodePartition (body + brotli, as stored)', perTask(50, (t) => encodePartition(partitions[t]!))],
 ];
 const stored = partitions.map(encodePartition);
+rows.push([
+  'partitionStats (the stats JSON object)',
+  perTask(200, (t) => partitionStats(partitions[t]!, results[t]!.summary)),
+]);
+rows.push([
+  "today's path: calculateTask + resultRowsOf",
+  perTask(15, (t) => resultRowsOf(calculateTask(compiled[t]!, from, to).rows, task(t))),
+]);
+rows.push([
+  'partition path: calculateTaskPartition + encodePartition + stats',
+  perTask(15, (t) => {
+    const { partition, summary } = calculateTaskPartition(compiled[t]!, from, to);
+    return [encodePartition(partition), partitionStats(partition, summary)];
+  }),
+]);
 rows.push(['decodePartition', perTask(50, (t) => decodePartition(stored[t]!))]);
-for (const [label, ms] of rows) console.log(`  ${label.padEnd(56)} ${ms.toFixed(3).padStart(8)} ms`);
+for (const [label, ms] of rows) console.log(`  ${label.padEnd(66)} ${ms.toFixed(3).padStart(8)} ms`);
 
 // The same columns without the byte shuffle, to show what the shuffle is worth.
 const plain = partitions.map((p, t) => {
