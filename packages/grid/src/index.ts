@@ -48,6 +48,8 @@ export {
 } from './results-csv.js';
 export type { ResultRow } from './results-csv.js';
 export { PARQUET_ROW_GROUP_ROWS, writeResultsParquet } from './results-parquet.js';
+export { createGridLoadThread, shareTopology } from './grid-load-thread.js';
+export type { GridLoadThreadResult, GridLoadThreadTask } from './grid-load-thread.js';
 export { MonolithInputError, runMonolith } from './monolith.js';
 export type { MonolithSummary } from './monolith.js';
 export { netLoadKw } from './load-model.js';

@@ -102,6 +102,30 @@ describe('result partition encoding', () => {
     expectSameRows(rowsOfPartition(roundTrip(partitionOfRows(task, rows))), resultRowsOf(rows, task));
   });
 
+  it('stores utilization when it is not peakKw / capacityKw to the bit (0 where the quotient is -0)', () => {
+    const row = { peakAt: '2023-01-01 00:00', overloadedIntervals: 0, energyKwh: 1 };
+    const rows = [
+      { ...row, cableId: 'a', capacityKw: -1, peakKw: 0, utilization: 0 },
+      { ...row, cableId: 'b', capacityKw: 1, peakKw: -0, utilization: 0 },
+      { ...row, cableId: 'c', capacityKw: 3, peakKw: 1, utilization: 1 / 3 },
+    ];
+    expectSameRows(rowsOfPartition(roundTrip(partitionOfRows(task, rows))), resultRowsOf(rows, task));
+  });
+
+  it('keeps texts whose UTF-8 length takes several bytes to write', () => {
+    const owner = { ...task, selection: `S-${'é'.repeat(20_000)}` };
+    const rows = [127, 128, 300, 70_000].map((length, i) => ({
+      cableId: `${i}${'€'.repeat(length)}`,
+      capacityKw: 1,
+      peakKw: 2,
+      peakAt: '2023-01-02 03:45',
+      utilization: 2,
+      overloadedIntervals: i,
+      energyKwh: 3,
+    }));
+    expectSameRows(rowsOfPartition(roundTrip(partitionOfRows(owner, rows))), resultRowsOf(rows, owner));
+  });
+
   it("the kernel's partition holds the same bits as its row objects, with the same summary", () => {
     const built = buildTopology(generateSynthetic({ substations: 3, nodes: 60, seed: 3 }));
     if (!built.ok) throw new Error('invalid synthetic topology');
