@@ -23,6 +23,7 @@ import {
   generateSynthetic,
   parseTaskDate,
   planTasks,
+  PARQUET_ROW_GROUP_ROWS,
   writeResultsParquet,
   type Partition,
 } from '../src/index.js';
@@ -30,7 +31,8 @@ import {
 // 'decode-only' reads and decodes the partitions and writes nothing: the baseline of time and memory.
 const LIBRARIES = ['decode-only', 'hyparquet-writer', 'parquet-wasm', '@dsnp/parquetjs'] as const;
 type Library = (typeof LIBRARIES)[number];
-const GROUP_ROWS = 50_000;
+// Rows per row group, at least (whole partitions): PARQUET_ROW_GROUP_ROWS, or MEASURE_GROUP_ROWS to compare.
+const GROUP_ROWS = Number(process.env.MEASURE_GROUP_ROWS ?? PARQUET_ROW_GROUP_ROWS);
 
 /** The stored partitions, one after the other as (u32 length, data), read back one at a time. */
 async function* readPartitions(file: string): AsyncGenerator<Partition> {
@@ -234,7 +236,7 @@ if (process.argv[2] === '--write') {
     await writeFile(input, Buffer.concat(stored));
     const rows = expected.split('\n').length - 2;
     console.log(
-      `${tasks.length} partitions, ${rows} rows, ${(stored.reduce((s, b) => s + b.length, 0) / 1e6).toFixed(1)} MB stored; CSV ${(expected.length / 1e6).toFixed(1)} MB; load average ${loadavg()
+      `${tasks.length} partitions, ${rows} rows, row groups of ${GROUP_ROWS}+ rows, ${(stored.reduce((s, b) => s + b.length, 0) / 1e6).toFixed(1)} MB stored; CSV ${(expected.length / 1e6).toFixed(1)} MB; load average ${loadavg()
         .map((l) => l.toFixed(1))
         .join(' ')}`,
     );

@@ -42,8 +42,12 @@ const SCHEMA: SchemaElement[] = [
   double('energy_kwh'),
 ];
 
-/** Rows per row group, at least: partitions are gathered until they reach it (~400 rows each). */
-export const PARQUET_ROW_GROUP_ROWS = 50_000;
+/**
+ * Rows per row group, at least: partitions (~400 rows each) are gathered until they reach it. Measured
+ * on the 400,000-row grid-large result (README): 10,000 gave the least CPU and 161 MB peak RSS
+ * against 224 MB at 50,000, for a file 2 % larger; 2,000 saved little memory and grew the file 7 %.
+ */
+export const PARQUET_ROW_GROUP_ROWS = 10_000;
 
 /** One row group's columns from a few partitions, in their order. */
 function columnsOf(partitions: Partition[]) {
@@ -96,7 +100,7 @@ function columnsOf(partitions: Partition[]) {
 /**
  * The results as one Parquet file (snappy pages), streamed: partitions in, in the export's order
  * ((selection, start_date), each in cable id order), file bytes out, one chunk per row group of
- * about `PARQUET_ROW_GROUP_ROWS` rows, so that memory holds one row group, not the run.
+ * at least `PARQUET_ROW_GROUP_ROWS` rows, so that memory holds one row group, not the run.
  */
 export async function* writeResultsParquet(
   partitions: AsyncIterable<Partition> | Iterable<Partition>,
