@@ -15,18 +15,41 @@ export type { TopologySource } from './source.js';
 export { InvalidDateError, formatTaskDate, parseTaskDate } from './dates.js';
 export { CHUNKS, InvalidChunkError, parseWindow, planTasks, splitWindow } from './plan.js';
 export type { Chunk, PlannedTask, WindowPiece } from './plan.js';
-export { calculateTask, compileSelection, intervalFactors } from './kernel.js';
+export { calculateTask, calculateTaskPartition, compileSelection, intervalFactors } from './kernel.js';
 export type { CableResult, CompiledSelection, TaskResult, TaskSummary } from './kernel.js';
+export {
+  InvalidPartitionError,
+  PARTITION_VERSION,
+  allocatePartition,
+  decodePartition,
+  encodePartition,
+  partitionMinutes,
+  partitionOfRows,
+  rowsOfPartition,
+} from './partition.js';
+export type { Partition } from './partition.js';
+export { partitionStats, rankOverloads, summarizePartitions } from './partition-stats.js';
+export type {
+  OverloadEntry,
+  OverloadedCable,
+  PartitionHead,
+  PartitionStats,
+  RunResultSummary,
+} from './partition-stats.js';
 export { calculateTaskReference } from './reference.js';
 export {
   RESULT_CSV_HEADER,
   compareResultRows,
+  formatPartitionCsv,
   formatResultRow,
   resultRowsOf,
   sortResultRows,
   writeResultsCsv,
 } from './results-csv.js';
 export type { ResultRow } from './results-csv.js';
+export { PARQUET_ROW_GROUP_ROWS, writeResultsParquet } from './results-parquet.js';
+export { createGridLoadThread, shareTopology } from './grid-load-thread.js';
+export type { GridLoadThreadResult, GridLoadThreadTask } from './grid-load-thread.js';
 export { MonolithInputError, runMonolith } from './monolith.js';
 export type { MonolithSummary } from './monolith.js';
 export { netLoadKw } from './load-model.js';

@@ -1,5 +1,6 @@
 import { formatTaskDate, parseTaskDate } from './dates.js';
 import type { BuiltTopology } from './build-topology.js';
+import { allocatePartition, type Partition } from './partition.js';
 import {
   HOURLY,
   HOURS_PER_YEAR,
@@ -27,6 +28,8 @@ export type CompiledSelection = {
   parent: Int32Array;
   capacityKw: Float64Array;
   cableIds: string[];
+  /** Post-order indices in cable id order (plain string order): the order of result rows. */
+  idOrder: Int32Array;
 };
 
 export type CableResult = {
@@ -63,6 +66,7 @@ export function compileSelection(topology: BuiltTopology, selection: string): Co
     parent: new Int32Array(size),
     capacityKw: new Float64Array(size),
     cableIds: order.map((node) => node.cable.id),
+    idOrder: new Int32Array(size),
   };
   order.forEach((node, i) => {
     const base = node.annualKwh / HOURS_PER_YEAR;
@@ -72,6 +76,11 @@ export function compileSelection(topology: BuiltTopology, selection: string): Co
     compiled.parent[i] = node.parent === null ? -1 : index.get(node.parent)!;
     compiled.capacityKw[i] = node.cable.capacityKw;
   });
+  const byId = [...compiled.cableIds.keys()].sort((a, b) => {
+    const [x, y] = [compiled.cableIds[a]!, compiled.cableIds[b]!];
+    return x < y ? -1 : x > y ? 1 : 0;
+  });
+  compiled.idOrder.set(byId);
   return compiled;
 }
 
@@ -103,6 +112,15 @@ function abortError(signal: AbortSignal): Error {
   return error;
 }
 
+/** Per-cable statistics of a window, in post-order index order: what both result forms are made of. */
+type Accumulated = {
+  factors: ReturnType<typeof intervalFactors>;
+  peak: Float64Array;
+  peakIndex: Int32Array;
+  overloaded: Int32Array;
+  flowSum: Float64Array;
+};
+
 /**
  * The cable loads of one substation over a window (DESIGN §5). The hot loop allocates nothing:
  * per interval, one pass over the nodes in post-order computes each subtree's net load and updates
@@ -118,12 +136,12 @@ function abortError(signal: AbortSignal): Error {
  *   leaving the substation in post-order index order.
  * The reference implementation adds the same terms in a different order, hence "equal to 1e-9".
  */
-export function calculateTask(
+function accumulate(
   compiled: CompiledSelection,
   startDate: string,
   endDate: string,
-  options: { signal?: AbortSignal } = {},
-): TaskResult {
+  signal: AbortSignal | undefined,
+): Accumulated {
   const { size, residentialKw, commercialKw, pvKwp, parent, capacityKw } = compiled;
   const factors = intervalFactors(startDate, endDate);
   const children = new Float64Array(size); // Σ of the subtree loads of a node's children, this interval
@@ -133,8 +151,7 @@ export function calculateTask(
   const flowSum = new Float64Array(size);
 
   for (let t = 0; t < factors.count; t++) {
-    if (options.signal && t % ABORT_CHECK_INTERVALS === 0 && options.signal.aborted)
-      throw abortError(options.signal);
+    if (signal && t % ABORT_CHECK_INTERVALS === 0 && signal.aborted) throw abortError(signal);
     const fr = factors.residential[t]!;
     const fc = factors.commercial[t]!;
     const fs = factors.solar[t]!;
@@ -152,26 +169,75 @@ export function calculateTask(
       flowSum[i] = flowSum[i]! + flow;
     }
   }
+  return { factors, peak, peakIndex, overloaded, flowSum };
+}
 
+/** The task summary of DESIGN §5, from the per-cable statistics, in post-order index order. */
+function summarize(compiled: CompiledSelection, acc: Accumulated): TaskSummary {
+  const summary: TaskSummary = {
+    cables: compiled.size,
+    maxUtilization: 0,
+    overloadedCables: 0,
+    energyKwh: 0,
+  };
+  for (let i = 0; i < compiled.size; i++) {
+    const peakKw = acc.factors.count === 0 ? 0 : acc.peak[i]!;
+    const utilization = peakKw / compiled.capacityKw[i]!;
+    if (utilization > summary.maxUtilization) summary.maxUtilization = utilization;
+    if (acc.overloaded[i]! > 0) summary.overloadedCables++;
+    if (compiled.parent[i] === -1) summary.energyKwh += acc.flowSum[i]! * INTERVAL_HOURS;
+  }
+  return summary;
+}
+
+/** The cable loads of one substation over a window as one row object per cable, in cable id order. */
+export function calculateTask(
+  compiled: CompiledSelection,
+  startDate: string,
+  endDate: string,
+  options: { signal?: AbortSignal } = {},
+): TaskResult {
+  const acc = accumulate(compiled, startDate, endDate, options.signal);
   const rows: CableResult[] = [];
-  const summary: TaskSummary = { cables: size, maxUtilization: 0, overloadedCables: 0, energyKwh: 0 };
-  for (let i = 0; i < size; i++) {
-    const peakKw = factors.count === 0 ? 0 : peak[i]!;
-    const utilization = peakKw / capacityKw[i]!;
-    const energyKwh = flowSum[i]! * INTERVAL_HOURS;
+  for (const i of compiled.idOrder) {
+    const peakKw = acc.factors.count === 0 ? 0 : acc.peak[i]!;
     rows.push({
       cableId: compiled.cableIds[i]!,
-      capacityKw: capacityKw[i]!,
+      capacityKw: compiled.capacityKw[i]!,
       peakKw,
-      peakAt: formatTaskDate(factors.start + peakIndex[i]! * factors.step),
-      utilization,
-      overloadedIntervals: overloaded[i]!,
-      energyKwh,
+      peakAt: formatTaskDate(acc.factors.start + acc.peakIndex[i]! * acc.factors.step),
+      utilization: peakKw / compiled.capacityKw[i]!,
+      overloadedIntervals: acc.overloaded[i]!,
+      energyKwh: acc.flowSum[i]! * INTERVAL_HOURS,
     });
-    if (utilization > summary.maxUtilization) summary.maxUtilization = utilization;
-    if (overloaded[i]! > 0) summary.overloadedCables++;
-    if (parent[i] === -1) summary.energyKwh += energyKwh;
   }
-  rows.sort((a, b) => (a.cableId < b.cableId ? -1 : a.cableId > b.cableId ? 1 : 0));
-  return { rows, summary };
+  return { rows, summary: summarize(compiled, acc) };
+}
+
+/**
+ * The same numbers as `calculateTask`, bit for bit, written straight into a result partition's
+ * columns (cable id order): no object and no string per row besides the cable ids it shares.
+ */
+export function calculateTaskPartition(
+  compiled: CompiledSelection,
+  startDate: string,
+  endDate: string,
+  options: { signal?: AbortSignal } = {},
+): { partition: Partition; summary: TaskSummary } {
+  const acc = accumulate(compiled, startDate, endDate, options.signal);
+  const partition = allocatePartition({ selection: compiled.selection, startDate, endDate }, compiled.size);
+  const startMinute = acc.factors.start / 60_000;
+  const order = compiled.idOrder;
+  for (let row = 0; row < order.length; row++) {
+    const i = order[row]!;
+    const peakKw = acc.factors.count === 0 ? 0 : acc.peak[i]!;
+    partition.cableIds[row] = compiled.cableIds[i]!;
+    partition.capacityKw[row] = compiled.capacityKw[i]!;
+    partition.peakKw[row] = peakKw;
+    partition.peakAt[row] = startMinute + acc.peakIndex[i]! * INTERVAL_MINUTES;
+    partition.utilization[row] = peakKw / compiled.capacityKw[i]!;
+    partition.overloadedIntervals[row] = acc.overloaded[i]!;
+    partition.energyKwh[row] = acc.flowSum[i]! * INTERVAL_HOURS;
+  }
+  return { partition, summary: summarize(compiled, acc) };
 }

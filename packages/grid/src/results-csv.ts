@@ -1,4 +1,6 @@
+import { formatTaskDate } from './dates.js';
 import type { CableResult } from './kernel.js';
+import type { Partition } from './partition.js';
 
 /** One row of the results CSV: a cable's results for one task (DESIGN §5). */
 export type ResultRow = CableResult & { selection: string; startDate: string; endDate: string };
@@ -55,4 +57,25 @@ export function sortResultRows(rows: readonly ResultRow[]): ResultRow[] {
  */
 export function writeResultsCsv(rows: readonly ResultRow[]): string {
   return `${[RESULT_CSV_HEADER, ...sortResultRows(rows).map(formatResultRow)].join('\n')}\n`;
+}
+
+/**
+ * The CSV lines of one result partition (each ending with `\n`), the same bytes as
+ * `formatResultRow` of its rows: exports concatenate them in (selection, start_date) order.
+ */
+export function formatPartitionCsv(partition: Partition): string {
+  const prefix = `${field(partition.selection)},${partition.startDate},${partition.endDate},`;
+  // Many cables of a task peak in the same interval: format each distinct minute once.
+  const dates = new Map<number, string>();
+  let text = '';
+  for (let i = 0; i < partition.cableIds.length; i++) {
+    const minute = partition.peakAt[i]!;
+    let peakAt = dates.get(minute);
+    if (peakAt === undefined) {
+      peakAt = formatTaskDate(minute * 60_000);
+      dates.set(minute, peakAt);
+    }
+    text += `${prefix}${field(partition.cableIds[i]!)},${partition.capacityKw[i]},${partition.peakKw[i]},${peakAt},${partition.utilization[i]},${partition.overloadedIntervals[i]},${partition.energyKwh[i]}\n`;
+  }
+  return text;
 }

@@ -1,0 +1,108 @@
+import { formatTaskDate } from './dates.js';
+import type { TaskSummary } from './kernel.js';
+import type { Partition } from './partition.js';
+
+/** A cable overloaded in at least one interval of a task, with its peak. */
+export type OverloadedCable = {
+  cableId: string;
+  capacityKw: number; // kW
+  peakKw: number; // kW
+  peakAt: string; // YYYY-MM-DD HH:mm, UTC
+  utilization: number;
+  overloadedIntervals: number;
+};
+
+/**
+ * A partition's `stats` JSON (DESIGN §3): the task's summary and its overloaded cables, most
+ * utilized first — what run summaries and the overload report read instead of the data.
+ */
+export type PartitionStats = { summary: TaskSummary; overloaded: OverloadedCable[] };
+
+/** Highest utilization first, then cable id: the overload report's order. */
+function byUtilization(a: OverloadedCable, b: OverloadedCable): number {
+  return b.utilization - a.utilization || (a.cableId < b.cableId ? -1 : a.cableId > b.cableId ? 1 : 0);
+}
+
+export function partitionStats(partition: Partition, summary: TaskSummary): PartitionStats {
+  const overloaded: OverloadedCable[] = [];
+  for (let i = 0; i < partition.cableIds.length; i++) {
+    if (partition.overloadedIntervals[i] === 0) continue;
+    overloaded.push({
+      cableId: partition.cableIds[i]!,
+      capacityKw: partition.capacityKw[i]!,
+      peakKw: partition.peakKw[i]!,
+      peakAt: formatTaskDate(partition.peakAt[i]! * 60_000),
+      utilization: partition.utilization[i]!,
+      overloadedIntervals: partition.overloadedIntervals[i]!,
+    });
+  }
+  return { summary, overloaded: overloaded.sort(byUtilization) };
+}
+
+/** What a stored partition tells without its data: its row of `task_results` less `data`. */
+export type PartitionHead = {
+  selection: string;
+  startDate: string;
+  endDate: string;
+  rowCount: number;
+  stats: PartitionStats;
+};
+
+export type RunResultSummary = {
+  rows: number;
+  /** Distinct cables with results: cable ids are unique in a topology, so Σ over selections. */
+  cables: number;
+  /** Distinct cables overloaded in at least one interval of any task. */
+  overloadedCables: number;
+  maxUtilization: number | null;
+  energyKwh: number | null; // kWh, Σ of the tasks' energy through the cables leaving their substation
+};
+
+/** A run's result summary from its partitions' heads, in any order. */
+export function summarizePartitions(heads: Iterable<PartitionHead>): RunResultSummary {
+  const cablesBySelection = new Map<string, number>();
+  const overloaded = new Set<string>();
+  const summary: RunResultSummary = {
+    rows: 0,
+    cables: 0,
+    overloadedCables: 0,
+    maxUtilization: null,
+    energyKwh: null,
+  };
+  for (const head of heads) {
+    summary.rows += head.rowCount;
+    if (head.rowCount === 0) continue;
+    const { stats } = head;
+    cablesBySelection.set(
+      head.selection,
+      Math.max(cablesBySelection.get(head.selection) ?? 0, stats.summary.cables),
+    );
+    for (const cable of stats.overloaded) overloaded.add(cable.cableId);
+    summary.maxUtilization = Math.max(summary.maxUtilization ?? -Infinity, stats.summary.maxUtilization);
+    summary.energyKwh = (summary.energyKwh ?? 0) + stats.summary.energyKwh;
+  }
+  for (const cables of cablesBySelection.values()) summary.cables += cables;
+  summary.overloadedCables = overloaded.size;
+  return summary;
+}
+
+export type OverloadEntry = OverloadedCable & { selection: string; startDate: string; endDate: string };
+
+/**
+ * Every overloaded cable of every task, most utilized first (then selection, start date, cable
+ * id, so that pages are stable).
+ */
+export function rankOverloads(heads: Iterable<PartitionHead>): OverloadEntry[] {
+  const entries: OverloadEntry[] = [];
+  for (const { selection, startDate, endDate, stats } of heads) {
+    for (const cable of stats.overloaded) entries.push({ ...cable, selection, startDate, endDate });
+  }
+  const text = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  return entries.sort(
+    (a, b) =>
+      b.utilization - a.utilization ||
+      text(a.selection, b.selection) ||
+      text(a.startDate, b.startDate) ||
+      text(a.cableId, b.cableId),
+  );
+}
