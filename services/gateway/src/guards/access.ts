@@ -1,6 +1,7 @@
-import { getOperationAST, GraphQLError, type DocumentNode } from 'graphql';
+import { getOperationAST, GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Context } from '../context.js';
+import { refuseOperations } from './refuse-operation.js';
 
 export const UNAUTHENTICATED_MESSAGE =
   'a valid bearer token is required (Authorization: Bearer <GATEWAY_TOKEN>)';
@@ -29,22 +30,8 @@ function unauthenticated(): GraphQLError {
  * since all of them execute through envelop. GATEWAY_PUBLIC_READS lets queries through.
  */
 export function useOperationAccess(access: Access): Plugin<Context> {
-  const refusal = (args: {
-    document: DocumentNode;
-    operationName?: string | null;
-    contextValue: Context;
-  }) => {
+  return refuseOperations<Context>((args) => {
     const operation = getOperationAST(args.document, args.operationName)?.operation;
-    return mayRun(operation, args.contextValue.authorized, access) ? null : { errors: [unauthenticated()] };
-  };
-  return {
-    onExecute({ args, setResultAndStopExecution }) {
-      const refused = refusal(args);
-      if (refused) setResultAndStopExecution(refused);
-    },
-    onSubscribe({ args, setResultAndStopExecution }) {
-      const refused = refusal(args);
-      if (refused) setResultAndStopExecution(refused);
-    },
-  };
+    return mayRun(operation, (args.contextValue as Context).authorized, access) ? null : [unauthenticated()];
+  });
 }

@@ -12,6 +12,7 @@ import {
 } from 'graphql';
 import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
 import type { Plugin } from 'graphql-yoga';
+import { refuseOperations } from './refuse-operation.js';
 import { DEFAULT_PAGE } from '../schema/pagination.js';
 
 const count = (n: number) => n.toLocaleString('en-US');
@@ -54,46 +55,26 @@ export function queryCost(args: {
  * validation rule it sees the variables, so `runs(first: $n)` counts `$n` rows.
  */
 export function useQueryCost(maxCost: number): Plugin {
-  const refusal = (args: {
-    schema: GraphQLSchema;
-    document: DocumentNode;
-    variableValues?: Record<string, unknown> | null;
-    operationName?: string | null;
-  }) => {
+  return refuseOperations((args) => {
     // Invalid variables: graphql-js refuses them itself (a request error, 400) before any resolver runs.
     const operation = getOperationAST(args.document, args.operationName);
-    const coerced = getVariableValues(
-      args.schema,
-      operation?.variableDefinitions ?? [],
-      args.variableValues ?? {},
-    );
+    const variables = (args.variableValues ?? {}) as Record<string, unknown>;
+    const coerced = getVariableValues(args.schema, operation?.variableDefinitions ?? [], variables);
     if (!operation || coerced.errors) return null;
     let cost: number;
     try {
-      cost = queryCost({ ...args, variables: args.variableValues });
+      cost = queryCost({ ...args, variables });
     } catch (error) {
       const message = error instanceof GraphQLError ? error.message : 'the query cost cannot be computed';
-      return { errors: [new GraphQLError(message, { extensions: { code: 'QUERY_TOO_COSTLY' } })] };
+      return [new GraphQLError(message, { extensions: { code: 'QUERY_TOO_COSTLY' } })];
     }
     if (cost <= maxCost) return null;
-    return {
-      errors: [
-        new GraphQLError(
-          `the query costs ${count(cost)}, over the cost limit of ${count(maxCost)} (GATEWAY_MAX_COST): ` +
-            'ask for smaller pages (first), fewer fields or fewer aliases',
-          { extensions: { code: 'QUERY_TOO_COSTLY', cost, limit: maxCost } },
-        ),
-      ],
-    };
-  };
-  return {
-    onExecute({ args, setResultAndStopExecution }) {
-      const refused = refusal(args);
-      if (refused) setResultAndStopExecution(refused);
-    },
-    onSubscribe({ args, setResultAndStopExecution }) {
-      const refused = refusal(args);
-      if (refused) setResultAndStopExecution(refused);
-    },
-  };
+    return [
+      new GraphQLError(
+        `the query costs ${count(cost)}, over the cost limit of ${count(maxCost)} (GATEWAY_MAX_COST): ` +
+          'ask for smaller pages (first), fewer fields or fewer aliases',
+        { extensions: { code: 'QUERY_TOO_COSTLY', cost, limit: maxCost } },
+      ),
+    ];
+  });
 }
