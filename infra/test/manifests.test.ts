@@ -74,7 +74,7 @@ describe('the manifests as written', () => {
       ...(kustomization.resources ?? []),
       ...(kustomization.configurations ?? []),
       ...[...(kustomization.configMapGenerator ?? []), ...(kustomization.secretGenerator ?? [])].flatMap(
-        (generator) => generator.envs ?? [],
+        (generator) => [...(generator.envs ?? []), ...(generator.files ?? [])],
       ),
       ...(kustomization.patches ?? []).flatMap((patch) => (patch.path ? [patch.path] : [])),
     ];

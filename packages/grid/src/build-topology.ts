@@ -183,10 +183,16 @@ function orient(json: TopologyJson): { substations: BuiltSubstation[]; problems:
 function findLoops(json: TopologyJson): TopologyProblem[] {
   const root = new Map<string, string>();
   const find = (id: string): string => {
-    let here = id;
-    for (let up = root.get(here); up !== undefined && up !== here; up = root.get(here)) here = up;
-    root.set(id, here); // path shortcut: the next find of `id` is one step
-    return here;
+    let top = id;
+    for (let up = root.get(top); up !== undefined && up !== top; up = root.get(top)) top = up;
+    // Full path compression: every node on the way now points at the root. Shortening only `id`'s own
+    // path let a hostile cable order walk the same long chain again and again (quadratic time).
+    for (let here = id; here !== top;) {
+      const up = root.get(here)!;
+      root.set(here, top);
+      here = up;
+    }
+    return top;
   };
   const known = new Set([...json.substations, ...json.nodes].map((e) => e.id));
   const cables = json.cables

@@ -10,10 +10,16 @@ export type {
 } from './build-topology.js';
 export { generateSynthetic } from './synthetic.js';
 export type { SyntheticParams } from './synthetic.js';
-export { InvalidSourceError, contentHash, loadTopologySource, parseSource } from './source.js';
-export type { TopologySource } from './source.js';
+export {
+  InvalidSourceError,
+  TopologyTooLargeError,
+  contentHash,
+  loadTopologySource,
+  parseSource,
+} from './source.js';
+export type { TopologyLimits, TopologySource } from './source.js';
 export { InvalidDateError, formatTaskDate, parseTaskDate } from './dates.js';
-export { CHUNKS, InvalidChunkError, parseWindow, planTasks, splitWindow } from './plan.js';
+export { CHUNKS, InvalidChunkError, countWindowPieces, parseWindow, planTasks, splitWindow } from './plan.js';
 export type { Chunk, PlannedTask, WindowPiece } from './plan.js';
 export { calculateTask, calculateTaskPartition, compileSelection, intervalFactors } from './kernel.js';
 export type { CableResult, CompiledSelection, TaskResult, TaskSummary } from './kernel.js';

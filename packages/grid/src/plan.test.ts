@@ -1,5 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { planTasks, splitWindow } from './plan.js';
+import { formatTaskDate } from './dates.js';
+import { CHUNKS, countWindowPieces, planTasks, splitWindow } from './plan.js';
 
 const pieces = (start: string, end: string, chunk: Parameters<typeof splitWindow>[2]) =>
   splitWindow(start, end, chunk).map((p) => `${p.startDate} → ${p.endDate}`);
@@ -80,5 +82,38 @@ describe('planTasks', () => {
       '2 2023-01-30 00:00 → 2023-01-31 23:59',
       '2 2023-02-01 00:00 → 2023-02-01 23:59',
     ]);
+  });
+});
+
+describe('countWindowPieces', () => {
+  const MINUTE = 60_000;
+  // Minutes from 1900 to 2100, and windows up to ~3 years long.
+  const minuteOf = fc.integer({ min: 0, max: 200 * 366 * 24 * 60 });
+  const windowOf = fc.tuple(minuteOf, fc.integer({ min: 0, max: 3 * 366 * 24 * 60 }));
+  const base = Date.UTC(1900, 0, 1);
+
+  it('is the number of pieces splitWindow makes, for any window and chunk', () => {
+    fc.assert(
+      fc.property(windowOf, fc.constantFrom(...CHUNKS), ([from, length], chunk) => {
+        const start = formatTaskDate(base + from * MINUTE);
+        const end = formatTaskDate(base + (from + length) * MINUTE);
+        expect(countWindowPieces(start, end, chunk)).toBe(splitWindow(start, end, chunk).length);
+      }),
+    );
+  });
+
+  it('counts a century by day without making its pieces', () => {
+    expect(countWindowPieces('1923-01-01 00:00', '2022-12-31 23:59', 'day')).toBe(36_525);
+    expect(countWindowPieces('2023-01-01 00:00', '2023-12-31 23:59', 'week')).toBe(53);
+    expect(countWindowPieces('2023-01-15 00:00', '2024-01-14 00:00', 'month')).toBe(13);
+  });
+
+  it('refuses what splitWindow refuses', () => {
+    expect(() => countWindowPieces('2023-03-02 00:00', '2023-03-01 00:00', 'day')).toThrow(
+      /before it starts/,
+    );
+    expect(() => countWindowPieces('2023-03-01 00:00', '2023-03-02 00:00', 'hour' as never)).toThrow(
+      /chunk must be one of/,
+    );
   });
 });

@@ -12,6 +12,9 @@ export class InvalidChunkError extends Error {
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
+const WEEK = 7 * DAY;
+/** A Monday midnight (UTC): weeks are counted from it. */
+const A_MONDAY = Date.UTC(1969, 11, 29);
 
 /** The first boundary strictly after `ms` (UTC): next midnight, next Monday midnight, next 1st. */
 function nextBoundary(ms: number, chunk: Exclude<Chunk, 'none'>): number {
@@ -52,6 +55,22 @@ export function splitWindow(start: string, end: string, chunk: Chunk): WindowPie
     from = boundary;
   }
   return pieces;
+}
+
+/**
+ * How many pieces `splitWindow` would return, computed without making them: a plan can be checked
+ * against its limit before it takes any memory (a century split by day is 36,525 pieces).
+ */
+export function countWindowPieces(start: string, end: string, chunk: Chunk): number {
+  if (!CHUNKS.includes(chunk))
+    throw new InvalidChunkError(`chunk must be one of ${CHUNKS.join(', ')}, got ${JSON.stringify(chunk)}`);
+  const { startMs, endMs } = parseWindow(start, end);
+  if (chunk === 'none') return 1;
+  if (chunk === 'day') return Math.floor(endMs / DAY) - Math.floor(startMs / DAY) + 1;
+  if (chunk === 'week')
+    return Math.floor((endMs - A_MONDAY) / WEEK) - Math.floor((startMs - A_MONDAY) / WEEK) + 1;
+  const months = (ms: number) => new Date(ms).getUTCFullYear() * 12 + new Date(ms).getUTCMonth();
+  return months(endMs) - months(startMs) + 1;
 }
 
 /**

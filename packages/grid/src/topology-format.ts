@@ -10,11 +10,16 @@ export type TopologyJson = {
   cables: CableJson[];
 };
 
+const SHOWN_PROBLEMS = 20;
+
 /** The JSON does not have the shape of a topology; `problems` lists each path that is wrong. */
 export class TopologyFormatError extends Error {
   override name = 'TopologyFormatError';
   constructor(readonly problems: string[]) {
-    super(`not a topology (version 1):\n  ${problems.join('\n  ')}`);
+    // A hostile file can have a million bad items: the message shows the first ones and counts the rest.
+    const shown = problems.slice(0, SHOWN_PROBLEMS);
+    const more = problems.length - shown.length;
+    super(`not a topology (version 1):\n  ${shown.join('\n  ')}${more > 0 ? `\n  … and ${more} more` : ''}`);
   }
 }
 

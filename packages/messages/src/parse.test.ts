@@ -27,6 +27,11 @@ describe('parseEvent', () => {
       /^invalid run.cancel-requested: data.requestedBy/,
     );
     expect(reasonOf(parseEvent(Buffer.alloc(MAX_MESSAGE_BYTES + 1, 32)))).toMatch(/^oversized/);
+    expect(reasonOf(parseEvent(Buffer.from(`${'['.repeat(65)}${']'.repeat(65)}`)))).toBe(
+      'nested deeper than 64 levels',
+    );
+    // Brackets inside strings are text, not nesting.
+    expect(reasonOf(parseEvent(json({ ...event, producer: '['.repeat(100) })))).toBe('ok');
   });
 
   it('requires a task id on task events', () => {

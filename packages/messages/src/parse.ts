@@ -6,15 +6,52 @@ import { TaskMessage } from './task.js';
 /** Larger messages are refused: no legitimate message comes near it (a tasks.queued batch is ~150 kB). */
 export const MAX_MESSAGE_BYTES = 1024 * 1024;
 
+/** Longest reason (characters): it travels in a dead-letter header and a log line. */
+export const MAX_REASON_LENGTH = 1000;
+
 export type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string };
+
+/** A refusal, its reason cut to MAX_REASON_LENGTH (a hostile `type` or key can be a megabyte long). */
+function refuse(reason: string): { ok: false; reason: string } {
+  if (reason.length <= MAX_REASON_LENGTH) return { ok: false, reason };
+  const kept = reason.slice(0, MAX_REASON_LENGTH - 40);
+  return { ok: false, reason: `${kept}… (${reason.length - kept.length} characters left out)` };
+}
+
+/** Deepest nesting of arrays and objects accepted: no message needs more than a handful of levels. */
+export const MAX_NESTING = 64;
+
+/**
+ * Whether the JSON text nests arrays and objects deeper than `max` (brackets inside strings do not
+ * count). JSON.parse reads any depth, but JSON.stringify — the poller storing `data`, a log line —
+ * overflows the stack on a value nested a few thousand levels deep.
+ */
+function nestsDeeperThan(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const char = text.charCodeAt(i);
+    if (inString) {
+      if (char === 0x5c)
+        i++; // a backslash escapes the next character
+      else if (char === 0x22) inString = false;
+    } else if (char === 0x22) inString = true;
+    else if (char === 0x5b || char === 0x7b) {
+      if (++depth > max) return true;
+    } else if (char === 0x5d || char === 0x7d) depth--;
+  }
+  return false;
+}
 
 function parseJson(content: Buffer): Parsed<unknown> {
   if (content.length > MAX_MESSAGE_BYTES)
-    return { ok: false, reason: `oversized: ${content.length} bytes > ${MAX_MESSAGE_BYTES}` };
+    return refuse(`oversized: ${content.length} bytes > ${MAX_MESSAGE_BYTES}`);
+  const text = content.toString('utf8');
+  if (nestsDeeperThan(text, MAX_NESTING)) return refuse(`nested deeper than ${MAX_NESTING} levels`);
   try {
-    return { ok: true, value: JSON.parse(content.toString('utf8')) as unknown };
+    return { ok: true, value: JSON.parse(text) as unknown };
   } catch (error) {
-    return { ok: false, reason: `not JSON: ${(error as Error).message}` };
+    return refuse(`not JSON: ${(error as Error).message}`);
   }
 }
 
@@ -39,14 +76,14 @@ function parseEnvelope<T>(
   const json = parseJson(content);
   if (!json.ok) return json;
   const header = EnvelopeHeader.safeParse(json.value);
-  if (!header.success) return { ok: false, reason: `not an envelope: ${describeIssues(header.error)}` };
+  if (!header.success) return refuse(`not an envelope: ${describeIssues(header.error)}`);
   if (!(KNOWN_VERSIONS as readonly number[]).includes(header.data.version)) {
-    return { ok: false, reason: `unknown version ${header.data.version} of ${header.data.type}` };
+    return refuse(`unknown version ${header.data.version} of ${header.data.type}`);
   }
-  if (!(header.data.type in known)) return { ok: false, reason: `unknown type ${header.data.type}` };
+  // An own property only: `in` would also find "constructor" or "__proto__" on the prototype.
+  if (!Object.hasOwn(known, header.data.type)) return refuse(`unknown type ${header.data.type}`);
   const parsed = schema.safeParse(json.value);
-  if (!parsed.success)
-    return { ok: false, reason: `invalid ${header.data.type}: ${describeIssues(parsed.error)}` };
+  if (!parsed.success) return refuse(`invalid ${header.data.type}: ${describeIssues(parsed.error)}`);
   return { ok: true, value: parsed.data };
 }
 
@@ -62,6 +99,6 @@ export function parseTask(content: Buffer): Parsed<TaskMessage> {
   const json = parseJson(content);
   if (!json.ok) return json;
   const parsed = TaskMessage.safeParse(json.value);
-  if (!parsed.success) return { ok: false, reason: `invalid task: ${describeIssues(parsed.error)}` };
+  if (!parsed.success) return refuse(`invalid task: ${describeIssues(parsed.error)}`);
   return { ok: true, value: parsed.data };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { ConfigError, loadConfig, port, sharedEnv } from './config.js';
+import { ConfigError, flag, loadConfig, port, sharedEnv } from './config.js';
 
 const schema = z.object({ ...sharedEnv, WORKER_HEALTH_PORT: port.default(9103) });
 
@@ -25,5 +25,20 @@ describe('loadConfig', () => {
 
   it('rejects a namespace that cannot prefix queue names', () => {
     expect(() => loadConfig(schema, { CONVEYOR_NAMESPACE: 'Bad Name' })).toThrow(/CONVEYOR_NAMESPACE/);
+  });
+});
+
+describe('flag', () => {
+  const flags = z.object({ OPEN: flag.default(false) });
+
+  it('reads true and false, and the default when unset', () => {
+    expect(loadConfig(flags, { OPEN: 'true' }).OPEN).toBe(true);
+    expect(loadConfig(flags, { OPEN: 'false' }).OPEN).toBe(false);
+    expect(loadConfig(flags, {}).OPEN).toBe(false);
+  });
+
+  it('refuses anything else, so that a typo reads as neither', () => {
+    expect(() => loadConfig(flags, { OPEN: 'yes' })).toThrow(/OPEN/);
+    expect(() => loadConfig(flags, { OPEN: 'TRUE' })).toThrow(/OPEN/);
   });
 });

@@ -39,6 +39,14 @@ export function urlWith(protocols: string[]) {
 
 export const port = z.coerce.number().int().min(0).max(65535);
 export const positiveInt = z.coerce.number().int().positive();
+/** `true` or `false`, nothing else (a typo must not read as either). */
+export const flag = z.enum(['true', 'false']).transform((value) => value === 'true');
+
+/**
+ * The most tasks one run may plan (DESIGN §4), read by the gateway (it refuses a request it can count
+ * over it) and the leader (it fails any plan over it before publishing a task): one definition, one default.
+ */
+export const maxTasksPerRun = positiveInt.default(100_000);
 
 /** The variables every service shares (DESIGN §4). */
 export const sharedEnv = {

@@ -1,7 +1,9 @@
 export {
   ConfigError,
   exitOnConfigError,
+  flag,
   loadConfig,
+  maxTasksPerRun,
   port,
   positiveInt,
   sharedEnv,

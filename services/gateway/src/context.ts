@@ -1,6 +1,5 @@
 import type { Database } from '@conveyor/db';
 import type { ConveyorEvent } from '@conveyor/messages';
-import { GraphQLError } from 'graphql';
 import type { LiveFeed } from './live/feed.js';
 
 /** What every resolver receives (one per request, or per WebSocket subscription). */
@@ -10,8 +9,10 @@ export type Context = {
   live: LiveFeed;
   /** ms since the epoch; a parameter so that durations and ETAs can be tested. */
   now: () => number;
-  /** False when GATEWAY_TOKEN is set and the request did not carry it. */
+  /** False when GATEWAY_TOKEN is set and the request did not carry it (guards/access.ts decides what it may do). */
   authorized: boolean;
+  /** MAX_TASKS_PER_RUN: startRun refuses a request it can count over it. */
+  maxTasksPerRun: number;
   /** Who asked, for `run.requested` / `run.cancel-requested`: `token` or `anonymous`. */
   requestedBy: string;
   /**
@@ -20,15 +21,6 @@ export type Context = {
    */
   once: <T>(owner: object, key: string, compute: () => Promise<T>) => Promise<T>;
 };
-
-/** Mutations and subscriptions call this first. */
-export function requireToken(context: Context): void {
-  if (!context.authorized) {
-    throw new GraphQLError('a valid bearer token is required (Authorization: Bearer <GATEWAY_TOKEN>)', {
-      extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
-    });
-  }
-}
 
 /** The memo of `Context.once`, one per context. */
 export function createOnce(): Context['once'] {

@@ -1,4 +1,4 @@
-// The gateway: GraphQL over HTTP, SSE and WebSocket, the dashboard, and the results CSV export.
+// The gateway: GraphQL over HTTP, SSE and WebSocket, the dashboard, and the results exports.
 import { randomUUID } from 'node:crypto';
 import { createDatabase } from '@conveyor/db';
 import { createBroker } from '@conveyor/messages';
@@ -15,6 +15,8 @@ const { config, logger } = bootService('gateway', loadConfig);
 await loadDashboard(logger);
 
 const database = createDatabase(config.DATABASE_URL);
+// Exports have a pool of their own: slow downloads cannot take the connections queries need.
+const exportDatabase = createDatabase(config.DATABASE_URL, { poolSize: config.GATEWAY_MAX_EXPORTS });
 // Each replica has its own queue of events and notifications, feeding its subscribers.
 const broker = await createBroker({
   amqpUrl: config.AMQP_URL,
@@ -29,21 +31,32 @@ const feed = await broker.subscribeFeed({
 });
 const registry = createMetricsRegistry('gateway');
 
+const access = { token: config.GATEWAY_TOKEN, corsOrigins: corsOrigins(config) };
 const yoga = createGateway({
   db: database.db,
   publishEvent: broker.publishEvent,
   live,
-  token: config.GATEWAY_TOKEN,
-  corsOrigins: corsOrigins(config),
+  ...access,
+  publicReads: config.GATEWAY_PUBLIC_READS,
+  introspection: config.GATEWAY_INTROSPECTION,
   maxDepth: config.GATEWAY_MAX_DEPTH,
   maxCost: config.GATEWAY_MAX_COST,
   maxBodyBytes: config.GATEWAY_MAX_BODY_BYTES,
+  maxExecutionMs: config.GATEWAY_MAX_EXECUTION_MS,
+  maxTasksPerRun: config.MAX_TASKS_PER_RUN,
+  exports: {
+    db: exportDatabase.db,
+    maxConcurrent: config.GATEWAY_MAX_EXPORTS,
+    idleMs: config.GATEWAY_EXPORT_IDLE_MS,
+    timeoutMs: config.GATEWAY_EXPORT_TIMEOUT_MS,
+  },
   plugins: [createGatewayMetrics(registry, live.subscribers)],
 });
 const server = await startGatewayServer({
   yoga,
   port: config.GATEWAY_PORT,
   maxPayloadBytes: config.GATEWAY_MAX_BODY_BYTES,
+  webSocketAccess: access,
 });
 const health = await startHealthServer({
   port: config.GATEWAY_HEALTH_PORT,
@@ -51,7 +64,15 @@ const health = await startHealthServer({
   logger,
   isReady: async () => broker.health().connected && (await database.ping()),
 });
-logger.info({ port: server.port, healthPort: health.port, token: Boolean(config.GATEWAY_TOKEN) }, 'ready');
+logger.info(
+  {
+    port: server.port,
+    healthPort: health.port,
+    token: Boolean(config.GATEWAY_TOKEN),
+    publicReads: config.GATEWAY_PUBLIC_READS,
+  },
+  'ready',
+);
 
 handleSignals(
   {
@@ -63,6 +84,7 @@ handleSignals(
     close: async () => {
       await health.close();
       await broker.close();
+      await exportDatabase.close();
       await database.close();
     },
   },

@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
-import { graphqlWsOptions } from './websocket.js';
+import { graphqlWsOptions, type WebSocketAccess } from './websocket.js';
 import type { Gateway } from './yoga.js';
 
 export type GatewayServer = { port: number; close: () => Promise<void> };
@@ -14,6 +14,8 @@ export async function startGatewayServer(options: {
   host?: string;
   /** Largest WebSocket message (bytes). */
   maxPayloadBytes: number;
+  /** Who may open a WebSocket: the token and the allowed origins (as for HTTP). */
+  webSocketAccess: WebSocketAccess;
 }): Promise<GatewayServer> {
   const server = createServer(options.yoga);
   const sockets = new WebSocketServer({
@@ -21,7 +23,7 @@ export async function startGatewayServer(options: {
     path: options.yoga.graphqlEndpoint,
     maxPayload: options.maxPayloadBytes,
   });
-  const graphqlWs = useServer(graphqlWsOptions(options.yoga), sockets);
+  const graphqlWs = useServer(graphqlWsOptions(options.yoga, options.webSocketAccess), sockets);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, resolve);

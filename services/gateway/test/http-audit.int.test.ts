@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '@conveyor/db/testing';
 import { createLiveFeed } from '../src/live/feed.js';
 import { createGateway } from '../src/yoga.js';
+import { EXPORT_LIMITS, GATEWAY_LIMITS } from './support/gateway.js';
 
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
 let server: Server;
@@ -16,9 +17,8 @@ beforeAll(async () => {
     db: database.db,
     publishEvent: async () => undefined,
     live: createLiveFeed(database.db),
-    maxDepth: 10,
-    maxCost: 20_000,
-    maxBodyBytes: 100_000,
+    ...GATEWAY_LIMITS,
+    exports: { db: database.db, ...EXPORT_LIMITS },
   });
   server = createServer(yoga);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

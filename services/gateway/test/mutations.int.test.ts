@@ -92,6 +92,35 @@ describe('startRun', () => {
     expect(open.published.length).toBe(before);
   });
 
+  it('refuses a request of more tasks than MAX_TASKS_PER_RUN with TooManyTasksError, counting and naming the limit', async () => {
+    const query = `mutation($input: StartRunInput!) { startRun(input: $input) {
+      __typename ... on TooManyTasksError { message field count limit } } }`;
+    const before = open.published.length;
+    const selections = Array.from({ length: 2_400 }, (_, i) => String(i + 1));
+    const year = { topologySource: input.topologySource, from: '2023-01-01 00:00', to: '2023-12-31 23:59' };
+    const { data } = await gql(open.yoga, query, { input: { ...year, chunk: 'DAY', selections } });
+    expect(data!.startRun).toEqual({
+      __typename: 'TooManyTasksError',
+      message:
+        'the request plans 876,000 tasks (2,400 selections × 365 window pieces), over MAX_TASKS_PER_RUN ' +
+        '(100,000): ask for fewer selections, a shorter window or a coarser chunk',
+      field: 'selections',
+      count: 876_000,
+      limit: 100_000,
+    });
+    // Without selections it counts at least one: a window of more pieces than the limit is refused too.
+    const century = { ...year, from: '1800-01-01 00:00', to: '2099-12-31 23:59', chunk: 'DAY' };
+    expect((await gql(open.yoga, query, { input: century })).data!.startRun).toMatchObject({
+      __typename: 'TooManyTasksError',
+      field: 'chunk',
+      count: 109_573,
+    });
+    expect(open.published.length).toBe(before);
+    // Monthly, the same selections are 28,800 tasks: requested.
+    const monthly = await gql(open.yoga, START, { input: { ...year, chunk: 'MONTH', selections } });
+    expect(monthly.data!.startRun.__typename).toBe('StartRunSuccess');
+  });
+
   it('refuses an unknown chunk when validating the request', async () => {
     const { errors, status } = await gql(open.yoga, START, { input: { ...input, chunk: 'YEAR' } });
     expect(status).toBe(400);
@@ -110,7 +139,8 @@ describe('the bearer token', () => {
     for (const headers of attempts) {
       const refused = await gql(secured.yoga, START, { input }, headers);
       expect(refused.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
-      expect(refused.data).toBeNull();
+      // Refused before execution: no data at all (GraphQL over HTTP leaves it out).
+      expect(refused.data ?? null).toBeNull();
     }
     expect(secured.published.length).toBe(before);
     const accepted = await gql(secured.yoga, START, { input }, { authorization: `Bearer ${TOKEN}` });
@@ -121,9 +151,19 @@ describe('the bearer token', () => {
     expect(secured.published.at(-1)).toMatchObject({ type: 'run.requested', data: { requestedBy: 'token' } });
   });
 
-  it('is not required by queries', async () => {
-    const { errors } = await gql(secured.yoga, 'query { runs { nodes { id } } }');
-    expect(errors).toBeUndefined();
+  it('is required by queries too (issue 14: closed by default)', async () => {
+    const refused = await gql(secured.yoga, 'query { runs { nodes { id } } }');
+    expect(refused.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect(refused.data ?? null).toBeNull();
+    const accepted = await gql(
+      secured.yoga,
+      'query { runs { nodes { id } } }',
+      {},
+      {
+        authorization: `Bearer ${TOKEN}`,
+      },
+    );
+    expect(accepted.errors).toBeUndefined();
   });
 
   it('is required by subscriptions', async () => {

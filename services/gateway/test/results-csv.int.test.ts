@@ -19,6 +19,7 @@ beforeAll(async () => {
     port: 0,
     host: '127.0.0.1',
     maxPayloadBytes: 100_000,
+    webSocketAccess: { corsOrigins: [] },
   });
   base = `http://127.0.0.1:${server.port}`;
 });

@@ -1,12 +1,20 @@
 import { z } from 'zod';
 import { Chunk } from '@conveyor/messages';
-import { loadConfig as parseEnvironment, port, positiveInt, sharedEnv } from '@conveyor/runtime';
+import {
+  loadConfig as parseEnvironment,
+  maxTasksPerRun,
+  port,
+  positiveInt,
+  sharedEnv,
+} from '@conveyor/runtime';
 
 export const LeaderConfig = z.object({
   ...sharedEnv,
   LEADER_HEALTH_PORT: port.default(9102),
   /** Task messages per publish batch (each batch is confirmed by the broker before the next). */
   LEADER_PUBLISH_BATCH: positiveInt.default(1000),
+  /** A plan of more tasks fails its run (run.plan-failed) before one task is published. */
+  MAX_TASKS_PER_RUN: maxTasksPerRun,
 });
 export type LeaderConfig = z.infer<typeof LeaderConfig>;
 

@@ -21,6 +21,7 @@ const subscription = await broker.subscribeEvents({
       publishTasks: broker.publishTasks,
       logger: logger.child({ runId: event.runId }),
       batchSize: config.LEADER_PUBLISH_BATCH,
+      maxTasksPerRun: config.MAX_TASKS_PER_RUN,
       now: () => new Date(),
     };
     if (event.type === 'topology.built') return handleTopologyBuilt(event, deps);

@@ -19,6 +19,7 @@ const subscription = await broker.subscribeEvents({
       db: database.db,
       publishEvent: broker.publishEvent,
       topologyDir: config.TOPOLOGY_DIR,
+      limits: { maxNodes: config.MAX_TOPOLOGY_NODES, maxBytes: config.MAX_TOPOLOGY_BYTES },
       logger: logger.child({ runId: event.runId }),
       now: () => new Date(),
     });

@@ -6,7 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import { migrate } from '@conveyor/db';
 import { redactUrl } from '@conveyor/runtime';
 import { isListening } from '@conveyor/runtime/testing';
-import { amqpUrlFromEnv, databaseUrlFromEnv } from '../environment.js';
+import { amqpUrlFromEnv, databaseUrlFromEnv, gatewayTokenFromEnv } from '../environment.js';
 import { createGatewayClient } from '../gateway-client.js';
 import type { Command } from '../registry.js';
 import { createLinePrinter } from '../stack/line-printer.js';
@@ -71,7 +71,7 @@ export const demoCommand: Command = {
       onLine: createLinePrinter(process.stderr),
     });
     try {
-      const gateway = createGatewayClient({ url: gatewayUrl, token: process.env.GATEWAY_TOKEN || undefined });
+      const gateway = createGatewayClient({ url: gatewayUrl, token: gatewayTokenFromEnv() });
       say(`dashboard and GraphQL: ${gatewayUrl}/ and ${gatewayUrl}/graphql`);
       const { startRun } = await gateway.request<{ startRun: { run?: { id: string }; message?: string } }>(
         'mutation($input: StartRunInput!) { startRun(input: $input) { ... on StartRunSuccess { run { id } } ... on Error { message } } }',
@@ -95,7 +95,8 @@ export const demoCommand: Command = {
       );
       await mkdir('out', { recursive: true });
       const csvPath = resolve('out', `demo-${runId}.csv`);
-      const response = await fetch(`${gatewayUrl}/runs/${runId}/results.csv`);
+      // With the token, as every export needs it when GATEWAY_TOKEN is set.
+      const response = await gateway.get(`/runs/${runId}/results.csv`);
       if (!response.ok || !response.body) throw new Error(`export failed: HTTP ${response.status}`);
       await pipeline(Readable.fromWeb(response.body as never), createWriteStream(csvPath));
 

@@ -1,4 +1,3 @@
-import { requireToken } from '../context.js';
 import type { RunEventView } from '../run-event.js';
 import { builder } from './builder.js';
 
@@ -23,10 +22,7 @@ builder.subscriptionField('runEvents', (t) =>
     description:
       "The run's recorded events first, then each new one as it is published; completes after run.completed.",
     args: { runId: t.arg.id({ required: true }) },
-    subscribe: (_, { runId }, context) => {
-      requireToken(context);
-      return context.live.runEvents(String(runId));
-    },
+    subscribe: (_, { runId }, context) => context.live.runEvents(String(runId)),
     resolve: (event) => event,
   }),
 );

@@ -1,4 +1,3 @@
-import { requireToken } from '../context.js';
 import type { RunProgress } from '../progress.js';
 import { builder } from './builder.js';
 import { RunStatus } from './run.js';
@@ -29,10 +28,7 @@ builder.subscriptionField('runProgress', (t) =>
     description:
       "The run's current progress first, then every change; completes once the run is terminal (after run.completed).",
     args: { runId: t.arg.id({ required: true }) },
-    subscribe: (_, { runId }, context) => {
-      requireToken(context);
-      return context.live.runProgress(String(runId));
-    },
+    subscribe: (_, { runId }, context) => context.live.runProgress(String(runId)),
     resolve: (progress) => progress,
   }),
 );

@@ -2,7 +2,6 @@ import { v4 as uuidv4 } from 'uuid';
 import { emptyRun, evolveRun, getRun, type Run } from '@conveyor/db';
 import { parseSource, parseTaskDate } from '@conveyor/grid';
 import { createEvent, type Chunk as ChunkValue } from '@conveyor/messages';
-import { requireToken } from '../context.js';
 import { builder } from './builder.js';
 import {
   InvalidSelectionsError,
@@ -12,6 +11,7 @@ import {
   type UserError,
 } from './errors.js';
 import { Chunk, RunRef } from './run.js';
+import { checkTaskCount, TooManyTasksError } from './too-many-tasks.js';
 
 const StartRunInput = builder.inputType('StartRunInput', {
   fields: (t) => ({
@@ -45,6 +45,7 @@ const StartRunResult = builder.unionType('StartRunResult', {
     MalformedDateError.ref,
     InvalidSourceError.ref,
     InvalidSelectionsError.ref,
+    TooManyTasksError,
   ],
 });
 
@@ -107,8 +108,7 @@ builder.mutationField('startRun', (t) =>
       'Requests a run: publishes run.requested. Selections unknown to the topology fail the run once it is built.',
     args: { input: t.arg({ type: StartRunInput, required: true }) },
     resolve: async (_, { input }, context) => {
-      requireToken(context);
-      const invalid = validateStartRun(input);
+      const invalid = validateStartRun(input) ?? checkTaskCount(input, context.maxTasksPerRun);
       if (invalid) return invalid;
       const runId = uuidv4();
       const event = createEvent('run.requested', {

@@ -5,7 +5,7 @@ import { createBroker } from '@conveyor/messages';
 import { createTestNamespace } from '@conveyor/messages/testing';
 import { createLogger } from '@conveyor/runtime';
 import { createLiveFeed, type LiveFeedOptions } from '../../src/live/feed.js';
-import { startGatewayServer } from '../../src/server.js';
+import { startGatewayServer, type GatewayServer } from '../../src/server.js';
 import type { GatewayOptions } from '../../src/yoga.js';
 import { createTestGateway } from './gateway.js';
 
@@ -23,17 +23,20 @@ export async function startFedGateway(replicaId: string, feedOptions: LiveFeedOp
     subscription: 'gateway',
     handler: async (m) => live.publish(m),
   });
-  const servers: Awaited<ReturnType<typeof startGatewayServer>>[] = [];
-  /** Starts a server on a free port over this feed (`token`: mutations and subscriptions need it). */
+  const servers: GatewayServer[] = [];
+  /** Starts a server on a free port over this feed (`token`: every operation and connection needs it). */
   const listen = async (options: Partial<GatewayOptions> = {}) => {
+    const gateway = createTestGateway(database, { ...options, live });
     const server = await startGatewayServer({
-      yoga: createTestGateway(database, { ...options, live }).yoga,
+      yoga: gateway.yoga,
       port: 0,
       host: '127.0.0.1',
       maxPayloadBytes: 100_000,
+      webSocketAccess: { token: options.token, corsOrigins: options.corsOrigins ?? [] },
     });
     servers.push(server);
-    return server;
+    // What this server published (startRun, cancelRun, …), kept by the test gateway.
+    return Object.assign(server, { published: gateway.published });
   };
   const close = async () => {
     for (const server of servers) await server.close();

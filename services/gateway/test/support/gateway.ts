@@ -7,6 +7,16 @@ export type TestDatabase = Awaited<ReturnType<typeof createTestDatabase>>;
 
 export const TOKEN = 'a-long-enough-test-token';
 
+/** The configuration's defaults (config.ts), for a gateway built in a test. */
+export const GATEWAY_LIMITS = {
+  maxDepth: 10,
+  maxCost: 20_000,
+  maxBodyBytes: 100_000,
+  maxExecutionMs: 10_000,
+  maxTasksPerRun: 100_000,
+};
+export const EXPORT_LIMITS = { maxConcurrent: 4, idleMs: 30_000, timeoutMs: 900_000 };
+
 /** A gateway over a test database; published events are kept in `published`. */
 export function createTestGateway(
   database: TestDatabase,
@@ -17,9 +27,8 @@ export function createTestGateway(
   const yoga = createGateway({
     db: database.db,
     publishEvent: async (event) => void published.push(event),
-    maxDepth: 10,
-    maxCost: 20_000,
-    maxBodyBytes: 100_000,
+    ...GATEWAY_LIMITS,
+    exports: { db: options.db ?? database.db, ...EXPORT_LIMITS },
     ...options,
     live,
   });

@@ -1,4 +1,4 @@
-import { planTasks } from '@conveyor/grid';
+import { countWindowPieces, planTasks } from '@conveyor/grid';
 import { taskIdFor, type Chunk, type QueuedTask } from '@conveyor/messages';
 
 export type PlanRequest = {
@@ -10,28 +10,44 @@ export type PlanRequest = {
 
 export type Plan = { ok: true; tasks: QueuedTask[] } | { ok: false; reason: string };
 
+const count = (n: number) => n.toLocaleString('en-US');
+
 /**
  * The requested selections (all when none are named) that exist in the topology × the window split
- * by chunk. Unknown selections fail the plan, naming each of them.
+ * by chunk. Unknown selections fail the plan, naming them; so does a plan of more than `maxTasks`
+ * tasks (MAX_TASKS_PER_RUN), counted before a single task is made.
  */
-export function planRun(request: PlanRequest, topologySelections: string[]): Plan {
+export function planRun(request: PlanRequest, topologySelections: string[], maxTasks: number): Plan {
   const known = new Set(topologySelections);
   const wanted = request.selections ?? topologySelections;
   const unknown = wanted.filter((selection) => !known.has(selection));
   if (unknown.length > 0) {
+    const named =
+      unknown.slice(0, 20).join(', ') + (unknown.length > 20 ? `, … (${unknown.length} in all)` : '');
     return {
       ok: false,
-      reason: `unknown selections: ${unknown.join(', ')} (the topology has ${topologySelections.length})`,
+      reason: `unknown selections: ${named} (the topology has ${topologySelections.length})`,
     };
   }
-  if (wanted.length === 0) return { ok: false, reason: 'the run has no selections to compute' };
-  const pieces = planTasks({
-    selections: [...new Set(wanted)],
+  const selections = [...new Set(wanted)];
+  if (selections.length === 0) return { ok: false, reason: 'the run has no selections to compute' };
+  const pieces = countWindowPieces(request.window.start, request.window.end, request.chunk);
+  const taskCount = selections.length * pieces;
+  if (taskCount > maxTasks)
+    return {
+      ok: false,
+      reason:
+        `the plan has ${count(taskCount)} tasks (${count(selections.length)} selections × ${count(pieces)} ` +
+        `window pieces), over MAX_TASKS_PER_RUN (${count(maxTasks)}): ask for fewer selections, a shorter ` +
+        'window or a coarser chunk',
+    };
+  const planned = planTasks({
+    selections,
     start: request.window.start,
     end: request.window.end,
     chunk: request.chunk,
   });
-  const tasks = pieces.map((piece) => ({
+  const tasks = planned.map((piece) => ({
     taskId: taskIdFor(request.runId, piece.selection, piece.startDate),
     selection: piece.selection,
     startDate: piece.startDate,

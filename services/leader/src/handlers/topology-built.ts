@@ -8,6 +8,8 @@ export type TopologyBuiltDeps = PlanPublisher & {
   db: Database;
   logger: Logger;
   batchSize: number;
+  /** MAX_TASKS_PER_RUN: a larger plan fails the run before any task is published. */
+  maxTasksPerRun: number;
   now: () => Date;
 };
 
@@ -25,7 +27,7 @@ export async function handleTopologyBuilt(
   // The poller records run.requested before this arrives in almost every case; if not, retry shortly.
   if (!request) throw new TransientError(`run ${runId} has no recorded run.requested yet`);
 
-  const plan = planRun({ runId, ...request }, event.data.selections);
+  const plan = planRun({ runId, ...request }, event.data.selections, deps.maxTasksPerRun);
   if (!plan.ok) {
     deps.logger.warn({ runId, reason: plan.reason }, 'run cannot be planned');
     await deps.publishEvents([

@@ -1,4 +1,12 @@
-import { buildTopology, contentHash, formatProblems, loadTopologySource, selectionsOf } from '@conveyor/grid';
+import {
+  buildTopology,
+  contentHash,
+  formatProblems,
+  loadTopologySource,
+  selectionsOf,
+  TopologyTooLargeError,
+  type TopologyLimits,
+} from '@conveyor/grid';
 import { saveTopology, type Database } from '@conveyor/db';
 import { createEvent, eventIdFor, type ConveyorEvent, type EventOf } from '@conveyor/messages';
 import type { Logger } from '@conveyor/runtime';
@@ -7,8 +15,16 @@ export type RunRequestedDeps = {
   db: Database;
   publishEvent: (event: ConveyorEvent) => Promise<void>;
   topologyDir: string;
+  /** MAX_TOPOLOGY_NODES and MAX_TOPOLOGY_BYTES: a larger source fails before it is generated or read. */
+  limits: TopologyLimits;
   logger: Logger;
   now: () => Date;
+};
+
+/** The setting behind each limit, named in the reason so that an operator knows what to raise. */
+const LIMIT_VARIABLES: Record<keyof TopologyLimits, string> = {
+  maxNodes: 'MAX_TOPOLOGY_NODES',
+  maxBytes: 'MAX_TOPOLOGY_BYTES',
 };
 
 /**
@@ -35,8 +51,15 @@ export async function handleRunRequested(
 
   let json;
   try {
-    json = await loadTopologySource(event.data.topologySource, { baseDir: deps.topologyDir });
+    json = await loadTopologySource(event.data.topologySource, {
+      baseDir: deps.topologyDir,
+      limits: deps.limits,
+    });
   } catch (error) {
+    if (error instanceof TopologyTooLargeError)
+      return fail(
+        `topology ${event.data.topologySource} is too large: ${error.message} (${LIMIT_VARIABLES[error.limit]})`,
+      );
     return fail(`cannot load topology ${event.data.topologySource}: ${(error as Error).message}`);
   }
   const built = buildTopology(json);

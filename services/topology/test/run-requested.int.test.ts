@@ -1,0 +1,79 @@
+// The topology service's handler against a real test database: a source over a limit ends in
+// topology.failed naming the limit and its setting, before anything is generated or read.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { v4 as uuidv4 } from 'uuid';
+import { createTestDatabase } from '@conveyor/db/testing';
+import { generateSynthetic } from '@conveyor/grid';
+import { createEvent, type ConveyorEvent } from '@conveyor/messages';
+import { createLogger } from '@conveyor/runtime';
+import { handleRunRequested } from '../src/handlers/run-requested.js';
+
+let database: Awaited<ReturnType<typeof createTestDatabase>>;
+let dir: string;
+beforeAll(async () => {
+  database = await createTestDatabase();
+  dir = await mkdtemp(join(tmpdir(), 'topology-limits-'));
+});
+afterAll(async () => {
+  await database?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** Handles a run.requested for `topologySource`; resolves with what the handler published. */
+async function request(
+  topologySource: string,
+  limits = { maxNodes: 1_000_000, maxBytes: 256 * 1024 * 1024 },
+) {
+  const published: ConveyorEvent[] = [];
+  const event = createEvent('run.requested', {
+    runId: uuidv4(),
+    producer: 'test',
+    data: {
+      window: { start: '2023-01-01 00:00', end: '2023-01-31 23:59' },
+      chunk: 'month',
+      selections: null,
+      topologySource,
+      calculation: 'grid-load',
+      requestedBy: 'test',
+    },
+  });
+  await handleRunRequested(event, {
+    db: database.db,
+    publishEvent: async (event) => void published.push(event),
+    topologyDir: dir,
+    limits,
+    logger: createLogger({ service: 'topology-test', level: 'silent' }),
+    now: () => new Date(),
+  });
+  return published;
+}
+
+describe('run.requested', () => {
+  it('fails a synthetic topology of 10⁹ nodes, naming the count and MAX_TOPOLOGY_NODES', async () => {
+    const [failed, ...rest] = await request('synthetic:substations=10000&nodes=100000&seed=1');
+    expect(rest).toEqual([]);
+    expect(failed).toMatchObject({
+      type: 'topology.failed',
+      data: {
+        reason:
+          'topology synthetic:substations=10000&nodes=100000&seed=1 is too large: 10000 substations × ' +
+          '100000 nodes has 1,000,000,000 nodes, over the limit of 1,000,000 (MAX_TOPOLOGY_NODES)',
+      },
+    });
+  });
+
+  it('fails a file over MAX_TOPOLOGY_BYTES before reading it, and builds one within it', async () => {
+    const text = JSON.stringify(generateSynthetic({ substations: 2, nodes: 5, seed: 3 }));
+    await writeFile(join(dir, 'grid.json'), text);
+    const [failed] = await request('file:grid.json', { maxNodes: 1_000_000, maxBytes: 100 });
+    expect(failed).toMatchObject({ type: 'topology.failed' });
+    expect(failed?.type === 'topology.failed' && failed.data.reason).toMatch(
+      /^topology file:grid\.json is too large: grid\.json has [\d,]+ bytes, over the limit of 100 \(MAX_TOPOLOGY_BYTES\)$/,
+    );
+    const [built] = await request('file:grid.json');
+    expect(built).toMatchObject({ type: 'topology.built', data: { nodeCount: 10, selections: ['1', '2'] } });
+  });
+});
