@@ -1,6 +1,7 @@
 export { createDatabase } from './database.js';
 export type { Database } from './database.js';
 export { migrate, migrationsFolder } from './migrate.js';
+export { datetimeIso, datetimeMs, toDatetime } from './datetime.js';
 export { runEvents, runProcess, runs, taskResults, topologies } from './schema.js';
 
 export { appendEvents, projectEvents, recordEvents } from './projections/record-events.js';

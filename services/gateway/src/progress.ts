@@ -1,5 +1,5 @@
 // A run's progress from its projected row and its task counts: what `Run` and `runProgress` show.
-import type { Run } from '@conveyor/db';
+import { datetimeMs, type Run } from '@conveyor/db';
 import type { RunStatus, TaskCounts } from '@conveyor/messages';
 
 export type RunProgress = TaskCounts & {
@@ -13,11 +13,6 @@ export type RunProgress = TaskCounts & {
 };
 
 export const TERMINAL_STATUSES: ReadonlySet<string> = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED']);
-
-/** A `YYYY-MM-DD HH:mm:ss[.SSS]` UTC datetime of the database as ms since the epoch. */
-export function datetimeMs(value: string): number {
-  return Date.parse(`${value.replace(' ', 'T')}Z`);
-}
 
 /**
  * Progress from the database. The rate is the average since the run was planned (the live

@@ -1,6 +1,7 @@
 import type { ConveyorEvent } from '@conveyor/messages';
 import type { runs } from '../schema.js';
-import { greater, instant, pad, toDatetime } from './keys.js';
+import { toDatetime } from '../datetime.js';
+import { greater, instant, pad } from './keys.js';
 
 export type RunRow = typeof runs.$inferSelect;
 

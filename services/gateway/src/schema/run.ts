@@ -1,5 +1,7 @@
 import {
   countTasksByStatus,
+  datetimeIso,
+  datetimeMs,
   findStalledTasks,
   getRun,
   getTopology,
@@ -18,7 +20,6 @@ import { builder } from './builder.js';
 import { connectionType, numericCursor, pageLimit, toPage } from './pagination.js';
 import { RunEventRef } from './run-event.js';
 import { TaskRef, TaskStatus } from './task.js';
-import { isoTimestamp } from './timestamps.js';
 import { TopologyRef } from './topology.js';
 
 export const RunStatus = builder.enumType('RunStatus', { values: RunStatusValues.options });
@@ -120,17 +121,17 @@ RunRef.implement({
       description: 'From the request to completion (or to now while the run goes on)',
       resolve: (run, _, context) => {
         if (!run.requestedAt) return null;
-        const end = run.completedAt ? Date.parse(isoTimestamp(run.completedAt)!) : context.now();
-        return end - Date.parse(isoTimestamp(run.requestedAt)!);
+        const end = run.completedAt ? datetimeMs(run.completedAt) : context.now();
+        return end - datetimeMs(run.requestedAt);
       },
     }),
-    requestedAt: t.string({ nullable: true, resolve: (run) => isoTimestamp(run.requestedAt) }),
+    requestedAt: t.string({ nullable: true, resolve: (run) => datetimeIso(run.requestedAt) }),
     startedAt: t.string({
       nullable: true,
       description: 'When it was planned',
-      resolve: (run) => isoTimestamp(run.startedAt),
+      resolve: (run) => datetimeIso(run.startedAt),
     }),
-    completedAt: t.string({ nullable: true, resolve: (run) => isoTimestamp(run.completedAt) }),
+    completedAt: t.string({ nullable: true, resolve: (run) => datetimeIso(run.completedAt) }),
     reason: t.exposeString('reason', { nullable: true, description: 'Why it failed, when it did' }),
     generation: t.exposeInt('generation', { description: 'Raised by each retry of failed tasks' }),
     taskCount: t.int({ nullable: true, resolve: (run) => run.taskCount }),

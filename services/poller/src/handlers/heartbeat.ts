@@ -7,6 +7,5 @@ export async function handleHeartbeat(
   deps: { db: Database },
 ): Promise<void> {
   if (message.type !== 'task.heartbeat' || !message.taskId) return;
-  const at = message.occurredAt.replace('T', ' ').replace('Z', '').slice(0, 23);
-  await recordHeartbeats(deps.db, [{ taskId: message.taskId, at }]);
+  await recordHeartbeats(deps.db, [{ taskId: message.taskId, at: message.occurredAt }]);
 }
