@@ -2,7 +2,7 @@
 // and broker namespace, one run at a time, timed from the event store.
 import { sql } from 'drizzle-orm';
 import { v4 as uuidv4 } from 'uuid';
-import { createDatabase, datetimeMs, getRun, migrate } from '@conveyor/db';
+import { createDatabase, datetimeMs, getRun, hasCompleted, migrate } from '@conveyor/db';
 import { createBroker, createEvent, type Chunk } from '@conveyor/messages';
 import { deleteNamespace } from '@conveyor/messages/testing';
 import { createLogger } from '@conveyor/runtime';
@@ -82,7 +82,7 @@ export async function startConveyor(options: {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const row = await getRun(database.db, runId);
-      if (row?.completionPublished && ['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(row.status)) break;
+      if (row && hasCompleted(row)) break;
       if (Date.now() > deadline)
         throw new Error(`run ${runId} did not complete:\n${logs.slice(-30).join('\n')}`);
       await new Promise((resolve) => setTimeout(resolve, 100));

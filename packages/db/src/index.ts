@@ -6,7 +6,7 @@ export { runEvents, runProcess, runs, taskResults, topologies } from './schema.j
 
 export { appendEvents, projectEvents, recordEvents } from './projections/record-events.js';
 export { rebuildProjections } from './projections/rebuild.js';
-export { emptyRun, evolveRun } from './projections/run-row.js';
+export { emptyRun, evolveRun, hasCompleted } from './projections/run-row.js';
 export type { RunRow } from './projections/run-row.js';
 export { emptyTask, evolveQueued, evolveTask } from './projections/task-row.js';
 export type { TaskRow } from './projections/task-row.js';

@@ -1,5 +1,6 @@
 export { EnvelopeHeader, IsoTimestamp, KNOWN_VERSIONS, TaskDate } from './envelope.js';
 export {
+  ActiveRunStatus,
   Chunk,
   ConveyorEvent,
   EVENT_TYPES,
@@ -10,6 +11,7 @@ export {
   TaskStatus,
   TerminalRunStatus,
   eventDataSchemas,
+  isTerminalRunStatus,
 } from './events.js';
 export type { EventData, EventOf, EventType } from './events.js';
 export { TaskMessage } from './task.js';

@@ -1,6 +1,6 @@
 // A run's progress from its projected row and its task counts: what `Run` and `runProgress` show.
 import { datetimeMs, type Run } from '@conveyor/db';
-import type { RunStatus, TaskCounts } from '@conveyor/messages';
+import { isTerminalRunStatus, type RunStatus, type TaskCounts } from '@conveyor/messages';
 
 export type RunProgress = TaskCounts & {
   runId: string;
@@ -12,8 +12,6 @@ export type RunProgress = TaskCounts & {
   etaSeconds: number | null;
 };
 
-export const TERMINAL_STATUSES: ReadonlySet<string> = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED']);
-
 /**
  * Progress from the database. The rate is the average since the run was planned (the live
  * `run.progress` notifications carry the poller's rate over its recent window instead).
@@ -21,7 +19,7 @@ export const TERMINAL_STATUSES: ReadonlySet<string> = new Set(['SUCCEEDED', 'FAI
 export function progressOf(run: Run, counts: TaskCounts, now: number): RunProgress {
   const total = Math.max(counts.total, run.taskCount ?? 0);
   const done = counts.finished + counts.failed + counts.cancelled;
-  const terminal = TERMINAL_STATUSES.has(run.status);
+  const terminal = isTerminalRunStatus(run.status);
   const percent = total ? (done * 100) / total : terminal ? 100 : 0;
   const end = terminal && run.completedAt ? datetimeMs(run.completedAt) : now;
   const seconds = run.startedAt ? (end - datetimeMs(run.startedAt)) / 1000 : 0;

@@ -1,5 +1,5 @@
 import { countTasksByStatus, getRun, type Database } from '@conveyor/db';
-import { createNotification, type ConveyorNotification } from '@conveyor/messages';
+import { createNotification, isTerminalRunStatus, type ConveyorNotification } from '@conveyor/messages';
 import type { Logger } from '@conveyor/runtime';
 import { createRateTracker, etaSeconds, percentDone, terminalCount } from './domain/progress.js';
 
@@ -42,7 +42,7 @@ export function createProgressPublisher(deps: {
         },
       }),
     );
-    if (['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(run.status)) {
+    if (isTerminalRunStatus(run.status)) {
       rates.forget(runId);
       lastSent.delete(runId);
     }

@@ -1,7 +1,7 @@
 // A real pipeline for end-to-end tests: a fresh database, a fresh broker namespace, the services as
 // real processes started by the same code as `pnpm stack`.
 import { createTestDatabase } from '@conveyor/db/testing';
-import { getRun, migrate } from '@conveyor/db';
+import { getRun, hasCompleted, migrate } from '@conveyor/db';
 import { createBroker, createEvent, type Broker, type Chunk } from '@conveyor/messages';
 import { createTestNamespace } from '@conveyor/messages/testing';
 import { createLogger } from '@conveyor/runtime';
@@ -93,8 +93,7 @@ export async function startTestPipeline(options: {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       const run = await getRun(database.db, runId);
-      if (run && ['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(run.status) && run.completionPublished)
-        return run;
+      if (run && hasCompleted(run)) return run;
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
     throw new Error(`run ${runId} did not finish within ${timeoutMs} ms:\n${logs.slice(-60).join('\n')}`);

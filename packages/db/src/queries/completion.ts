@@ -1,11 +1,11 @@
-import type { TaskCounts } from '@conveyor/messages';
+import type { TaskCounts, TerminalRunStatus } from '@conveyor/messages';
 import { datetimeMs } from '../datetime.js';
 
 /** What the poller publishes as `run.completed` for a run's generation. */
 export type Completion = {
   runId: string;
   generation: number;
-  status: 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
+  status: TerminalRunStatus;
   counts: TaskCounts;
   durationMs: number;
   reason?: string;

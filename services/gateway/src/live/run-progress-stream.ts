@@ -1,7 +1,7 @@
-import { countTasksByStatus, getRun } from '@conveyor/db';
+import { countTasksByStatus, getRun, hasCompleted } from '@conveyor/db';
 import { GraphQLError } from 'graphql';
 import { Repeater } from 'graphql-yoga';
-import { progressOf, TERMINAL_STATUSES, type RunProgress } from '../progress.js';
+import { progressOf, type RunProgress } from '../progress.js';
 import type { FeedMessage, StreamDeps } from './feed.js';
 
 type State = { progress: RunProgress; completed: boolean };
@@ -11,7 +11,7 @@ async function readState(deps: StreamDeps, runId: string): Promise<State | undef
   const run = await getRun(deps.db, runId);
   if (!run) return undefined;
   const progress = progressOf(run, await countTasksByStatus(deps.db, runId), deps.now());
-  return { progress, completed: TERMINAL_STATUSES.has(run.status) && run.completionPublished };
+  return { progress, completed: hasCompleted(run) };
 }
 
 const sameProgress = (a: State, b: State) => JSON.stringify(a.progress) === JSON.stringify(b.progress);

@@ -1,7 +1,6 @@
 import { getRun, type Run } from '@conveyor/db';
-import { createEvent, eventIdFor } from '@conveyor/messages';
+import { createEvent, eventIdFor, isTerminalRunStatus } from '@conveyor/messages';
 import { requireToken } from '../context.js';
-import { TERMINAL_STATUSES } from '../progress.js';
 import { builder } from './builder.js';
 import { RunAlreadyFinishedError, RunNotFoundError } from './errors.js';
 import { RunRef } from './run.js';
@@ -28,7 +27,7 @@ builder.mutationField('cancelRun', (t) =>
       requireToken(context);
       const run = await getRun(context.db, String(args.id));
       if (!run) return RunNotFoundError.make(`no run ${args.id}`, 'id');
-      if (TERMINAL_STATUSES.has(run.status))
+      if (isTerminalRunStatus(run.status))
         return RunAlreadyFinishedError.make(`run ${run.id} is already ${run.status}`, 'id');
       await context.publishEvent(
         createEvent('run.cancel-requested', {
