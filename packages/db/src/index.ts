@@ -23,6 +23,8 @@ export { getTask } from './queries/get-task.js';
 export type { Task } from './queries/get-task.js';
 export { listTasks } from './queries/list-tasks.js';
 export { countTasksByStatus } from './queries/count-tasks-by-status.js';
+export { countTasksDoneBetween } from './queries/count-tasks-done-between.js';
+export { readRunProgress } from './queries/read-run-progress.js';
 export { listFailedTasks } from './queries/list-failed-tasks.js';
 export { recordHeartbeats } from './queries/record-heartbeats.js';
 export { findStalledTasks } from './queries/find-stalled-tasks.js';

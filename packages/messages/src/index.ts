@@ -40,3 +40,5 @@ export type { BatchSubscriptionOptions } from './subscribe-batches.js';
 export type { FeedSubscriptionOptions } from './subscribe-feed.js';
 export { MAX_MESSAGE_BYTES, parseEvent, parseNotification, parseTask } from './parse.js';
 export { backoffMs } from './backoff.js';
+export { RATE_WINDOW_MS, computeProgress, rateWindow, windowRate } from './progress.js';
+export type { RateWindow, RunProgress } from './progress.js';

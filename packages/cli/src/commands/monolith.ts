@@ -8,7 +8,7 @@ import {
   writeResultsCsv,
   type Chunk,
 } from '@conveyor/grid';
-import { createProgress } from '../progress.js';
+import { createLoopProgress, createProgressView } from '../progress.js';
 import type { Command } from '../registry.js';
 import { loadCommandSource } from '../source.js';
 import { UsageError } from '../usage-error.js';
@@ -69,13 +69,11 @@ export const monolithCommand: Command = {
       return 1;
     }
 
-    let progress: ReturnType<typeof createProgress> | undefined;
+    const view = createProgressView('monolith');
+    const progressOf = createLoopProgress();
     let result;
     try {
-      result = runMonolith(loaded.json, request, (done, total) => {
-        progress ??= createProgress('monolith', total);
-        progress.update(done);
-      });
+      result = runMonolith(loaded.json, request, (done, total) => view.show(progressOf(done, total)));
     } catch (error) {
       if (!(error instanceof MonolithInputError)) throw error;
       // Unknown selections are a bad argument (exit 2); an invalid topology is bad input (exit 1).
@@ -83,7 +81,7 @@ export const monolithCommand: Command = {
       process.stderr.write(`${values.topology}: ${error.message}\n`);
       return 1;
     } finally {
-      progress?.stop();
+      view.stop();
     }
     await writeFile(values.out, writeResultsCsv(result.rows));
     const elapsed = (performance.now() - started) / 1000;

@@ -3,12 +3,13 @@ import { createWriteStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { RunProgress } from '@conveyor/messages';
 import { gatewayTokenFromEnv, gatewayUrlFromEnv } from '../environment.js';
 import { createGatewayClient, GatewayError, type GatewayClient } from '../gateway-client.js';
+import { createProgressView } from '../progress.js';
 import type { Command } from '../registry.js';
 import { UsageError } from '../usage-error.js';
 import { parseRunArguments } from './monolith.js';
-import { createProgressView, type RunProgress } from './run-progress-view.js';
 import {
   printRun,
   printRuns,

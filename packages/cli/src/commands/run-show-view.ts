@@ -1,5 +1,5 @@
 // What `conveyor run list` and `conveyor run show` ask the gateway, and how they print it.
-import { formatEta } from './run-progress-view.js';
+import { formatEta } from '../progress.js';
 
 export const LIST_QUERY = `query($first: Int, $status: [RunStatus!]) { runs(first: $first, status: $status) {
   nodes { id status percent requestedAt counts { total failed } request { topologySource from to } } } }`;

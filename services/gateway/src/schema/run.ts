@@ -8,12 +8,12 @@ import {
   listRunEvents,
   listRuns,
   listTasks,
+  readRunProgress,
   summarizeResults,
   type Run,
 } from '@conveyor/db';
 import { RunStatus as RunStatusValues, type TaskCounts } from '@conveyor/messages';
 import { requireToken, type Context } from '../context.js';
-import { progressOf } from '../progress.js';
 import { sumTaskEnergy } from '../queries/sum-task-energy.js';
 import { recordedEventView } from '../run-event.js';
 import { builder } from './builder.js';
@@ -90,8 +90,10 @@ const ResultSummaryRef = builder.objectRef<Summary>('ResultSummary').implement({
 
 const counts = (run: Run, context: Context) =>
   context.once(run, 'counts', () => countTasksByStatus(context.db, run.id));
-const progress = async (run: Run, context: Context) =>
-  progressOf(run, await counts(run, context), context.now());
+const progress = (run: Run, context: Context) =>
+  context.once(run, 'progress', async () =>
+    readRunProgress(context.db, run, context.now(), await counts(run, context)),
+  );
 
 const TaskConnection = connectionType('TaskConnection', TaskRef);
 const RunEventConnection = connectionType('RunEventConnection', RunEventRef);
@@ -104,16 +106,21 @@ RunRef.implement({
     request: t.field({ type: RunRequestRef, resolve: (run) => run }),
     counts: t.field({ type: CountsRef, resolve: (run, _, context) => counts(run, context) }),
     percent: t.float({
-      description: 'Tasks in a terminal state over all planned tasks, 0–100',
+      description:
+        'Tasks FINISHED, FAILED or CANCELLED over all the run’s tasks (at least its first plan), 0–100; ' +
+        'a run without tasks: 100 once terminal, else 0',
       resolve: async (run, _, context) => (await progress(run, context)).percent,
     }),
     tasksPerSecond: t.float({
-      description: 'Average since the run was planned',
+      description:
+        'Tasks that became terminal per second over the last 60 s (since planning when the run is younger; ' +
+        'before its completion once terminal): the same number as runProgress',
       resolve: async (run, _, context) => (await progress(run, context)).tasksPerSecond,
     }),
     etaSeconds: t.float({
       nullable: true,
-      description: 'Seconds left at that rate; 0 once terminal, null while unknown',
+      description:
+        'Seconds left at that rate; 0 once terminal or no task is left, null while unknown (nothing planned yet, or a rate of 0)',
       resolve: async (run, _, context) => (await progress(run, context)).etaSeconds,
     }),
     durationMs: t.float({
