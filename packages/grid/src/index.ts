@@ -15,6 +15,8 @@ export type { TopologySource } from './source.js';
 export { InvalidDateError, formatTaskDate, parseTaskDate } from './dates.js';
 export { CHUNKS, InvalidChunkError, parseWindow, planTasks, splitWindow } from './plan.js';
 export type { Chunk, PlannedTask, WindowPiece } from './plan.js';
+export { validateRunRequest } from './run-request.js';
+export type { RunRequestInput, RunRequestProblem } from './run-request.js';
 export { calculateTask, compileSelection, intervalFactors } from './kernel.js';
 export type { CableResult, CompiledSelection, TaskResult, TaskSummary } from './kernel.js';
 export { calculateTaskReference } from './reference.js';
