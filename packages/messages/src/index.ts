@@ -39,6 +39,7 @@ export type { EventContext, EventSubscriptionOptions } from './subscribe-events.
 export type { BatchSubscriptionOptions } from './subscribe-batches.js';
 export type { FeedSubscriptionOptions } from './subscribe-feed.js';
 export { MAX_MESSAGE_BYTES, parseEvent, parseNotification, parseTask } from './parse.js';
-export { backoffMs } from './backoff.js';
+export { retryWithBackoff } from './retry-with-backoff.js';
+export type { RetryOptions, RetryOutcome } from './retry-with-backoff.js';
 export { RATE_WINDOW_MS, computeProgress, rateWindow, windowRate } from './progress.js';
 export type { RateWindow, RunProgress } from './progress.js';
