@@ -1,15 +1,16 @@
 // The worker: takes tasks, runs their calculation, writes the results, publishes the events, acks.
 import { getPriority, hostname, setPriority } from 'node:os';
 import { createDatabase, getRunStatus, loadTopology, writeTaskResults } from '@conveyor/db';
-import { createBroker, errorMessage } from '@conveyor/messages';
+import { createBroker } from '@conveyor/messages';
 import { bootService, createMetricsRegistry, handleSignals, startHealthServer } from '@conveyor/runtime';
 import { loadCalculations } from './calculations/registry.js';
+import { createCancellationCheck } from './cancellation.js';
 import { loadConfig, type WorkerConfig } from './config.js';
 import { createEventBatcher } from './event-batcher.js';
 import { handleTask, reportTaskFailure, type TaskDeps } from './handlers/task.js';
 import { createWorkerMetrics } from './metrics.js';
 import { retryTransient } from './retry.js';
-import { createCancellationCheck, createTopologyCache } from './topology-cache.js';
+import { createTopologyCache } from './topology-cache.js';
 
 /** How long a database outage may delay a task before the task's attempt fails (ms). */
 const DATABASE_RETRY_MS = 120_000;
@@ -30,15 +31,11 @@ const deps: TaskDeps = {
   calculations,
   publishEvent: createEventBatcher(broker.publishEvents, { maxBatch: 100, maxDelayMs: 1 }),
   publishNotification: broker.publishNotification,
-  // A failed check is not a cancellation: the next check (at the next heartbeat) asks again.
-  isRunCancelled: createCancellationCheck(async (runId) => {
-    try {
-      return (await getRunStatus(database.db, runId))?.cancelRequested ?? false;
-    } catch (error) {
-      logger.warn({ runId, error: errorMessage(error) }, 'cancellation check failed');
-      return false;
-    }
-  }, 1000),
+  isRunCancelled: createCancellationCheck({
+    read: async (runId) => (await getRunStatus(database.db, runId))?.cancelRequested ?? false,
+    ttlMs: 1000,
+    logger,
+  }),
   loadTopology: createTopologyCache(
     (id) =>
       retryTransient(() => loadTopology(database.db, id), {
