@@ -20,7 +20,7 @@ export type { NotificationType } from './notifications.js';
 export { CONVEYOR_ID_NAMESPACE, eventIdFor, taskIdFor } from './ids.js';
 export { createEvent } from './create-event.js';
 export { createNotification } from './create-notification.js';
-export { eventCatalogue, eventTypesConsumedBy, notificationCatalogue, taskCatalogue } from './catalogue.js';
+export { eventCatalogue, eventTypesConsumedBy, notificationCatalogue } from './catalogue.js';
 export type { EventConsumer, ServiceName } from './catalogue.js';
 export { brokerNames } from './names.js';
 export type { BrokerNames } from './names.js';

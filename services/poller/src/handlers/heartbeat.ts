@@ -6,6 +6,6 @@ export async function handleHeartbeat(
   message: ConveyorEvent | ConveyorNotification,
   deps: { db: Database },
 ): Promise<void> {
-  if (message.type !== 'task.heartbeat' || !message.taskId) return;
+  if (message.type !== 'task.heartbeat') return;
   await recordHeartbeats(deps.db, [{ taskId: message.taskId, at: message.occurredAt }]);
 }
