@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { v4 as uuidv4 } from 'uuid';
-import { createBroker, type Broker } from '../src/broker.js';
+import type { Broker } from '../src/broker.js';
 import { PermanentError, TransientError } from '../src/errors.js';
 import { brokerNames } from '../src/names.js';
 import { ATTEMPT_HEADER, type FailureDecision, type TaskContext } from '../src/subscribe-tasks.js';
 import type { TaskMessage } from '../src/task.js';
-import { createTestNamespace, purgeNamespace } from '../src/testing.js';
+import { createTestBroker, createTestNamespace, purgeNamespace } from '../src/testing.js';
 import { deadLettersOf, readyCount, silentLogger, taskMessage, waitFor } from './support.js';
 
 let ns: Awaited<ReturnType<typeof createTestNamespace>>;
@@ -13,7 +13,7 @@ let broker: Broker;
 let names: ReturnType<typeof brokerNames>;
 const runId = uuidv4();
 const connect = () =>
-  createBroker({ amqpUrl: ns.amqpUrl, namespace: ns.namespace, logger: silentLogger, closeGraceMs: 5_000 });
+  createTestBroker({ amqpUrl: ns.amqpUrl, namespace: ns.namespace, logger: silentLogger, closeGraceMs: 5_000 });
 
 beforeAll(async () => {
   ns = await createTestNamespace();

@@ -2,8 +2,8 @@
 // real processes started by the same code as `pnpm stack`.
 import { createTestDatabase } from '@conveyor/db/testing';
 import { getRun, hasCompleted, migrate } from '@conveyor/db';
-import { createBroker, createEvent, type Broker, type Chunk } from '@conveyor/messages';
-import { createTestNamespace } from '@conveyor/messages/testing';
+import { createEvent, type Broker, type Chunk } from '@conveyor/messages';
+import { createTestBroker, createTestNamespace } from '@conveyor/messages/testing';
 import { createLogger } from '@conveyor/runtime';
 import { v4 as uuidv4 } from 'uuid';
 import { startStack, type Stack } from '../../src/stack/stack.js';
@@ -50,7 +50,7 @@ export async function startTestPipeline(options: {
       services: options.services ?? ['topology', 'leader', 'poller'],
       onLine: (name, line) => logs.push(`${name} | ${line}`),
     });
-    broker = await createBroker({
+    broker = await createTestBroker({
       amqpUrl: namespace.amqpUrl,
       namespace: namespace.namespace,
       logger: createLogger({ service: 'test', level: 'warn' }),
