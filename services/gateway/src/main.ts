@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { createDatabase } from '@conveyor/db';
 import { createBroker } from '@conveyor/messages';
-import { bootService, createMetricsRegistry, handleSignals, startHealthServer } from '@conveyor/runtime';
+import { bootService, createMetricsRegistry, serveService } from '@conveyor/runtime';
 import { corsOrigins, loadConfig } from './config.js';
 import { createLiveFeed } from './live/feed.js';
 import { createGatewayMetrics } from './metrics.js';
@@ -42,26 +42,14 @@ const server = await startGatewayServer({
   port: config.GATEWAY_PORT,
   maxPayloadBytes: config.GATEWAY_MAX_BODY_BYTES,
 });
-const health = await startHealthServer({
+await serveService({
   port: config.GATEWAY_HEALTH_PORT,
   registry,
   logger,
-  isReady: async () => broker.health().connected && (await database.ping()),
+  graceMs: config.SHUTDOWN_GRACE_MS,
+  readiness: [() => broker.health().connected, database.ping],
+  // The feed first, then the server: open subscriptions end, no new request comes.
+  intake: [feed, { cancel: server.close }],
+  close: [broker.close, database.close],
+  details: { port: server.port, token: Boolean(config.GATEWAY_TOKEN) },
 });
-logger.info({ port: server.port, healthPort: health.port, token: Boolean(config.GATEWAY_TOKEN) }, 'ready');
-
-handleSignals(
-  {
-    stopIntake: async () => {
-      await feed.cancel();
-      await server.close();
-    },
-    drain: () => feed.drained(),
-    close: async () => {
-      await health.close();
-      await broker.close();
-      await database.close();
-    },
-  },
-  { graceMs: config.SHUTDOWN_GRACE_MS, logger },
-);

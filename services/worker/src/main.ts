@@ -2,7 +2,7 @@
 import { getPriority, hostname, setPriority } from 'node:os';
 import { createDatabase, getRunStatus, loadTopology, writeTaskResults } from '@conveyor/db';
 import { createBroker } from '@conveyor/messages';
-import { bootService, createMetricsRegistry, handleSignals, startHealthServer } from '@conveyor/runtime';
+import { bootService, createMetricsRegistry, serveService } from '@conveyor/runtime';
 import { loadCalculations } from './calculations/registry.js';
 import { createCancellationCheck } from './cancellation.js';
 import { loadConfig, type WorkerConfig } from './config.js';
@@ -73,23 +73,13 @@ const subscription = await broker.subscribeTasks({
   },
 });
 
-const health = await startHealthServer({
+await serveService({
   port: config.WORKER_HEALTH_PORT,
   registry,
   logger,
-  isReady: async () => broker.health().connected && (await database.ping()),
+  graceMs: config.SHUTDOWN_GRACE_MS,
+  readiness: [() => broker.health().connected, database.ping],
+  intake: [subscription],
+  close: [broker.close, database.close],
+  details: { concurrency: config.WORKER_CONCURRENCY },
 });
-logger.info({ healthPort: health.port, concurrency: config.WORKER_CONCURRENCY }, 'ready');
-
-handleSignals(
-  {
-    stopIntake: () => subscription.cancel(),
-    drain: () => subscription.drained(),
-    close: async () => {
-      await health.close();
-      await broker.close();
-      await database.close();
-    },
-  },
-  { graceMs: config.SHUTDOWN_GRACE_MS, logger },
-);

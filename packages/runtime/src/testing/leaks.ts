@@ -14,11 +14,7 @@ let seq = 0;
  * Records an open resource; `close` is how the guard closes it when a test leaks it. Returns the
  * untrack function, for the helper to call once the resource is closed (calling it again is harmless).
  */
-export function trackResource(
-  kind: ResourceKind,
-  name: string,
-  close: () => unknown,
-): () => void {
+export function trackResource(kind: ResourceKind, name: string, close: () => unknown): () => void {
   const entry = { seq: ++seq, kind, name, close };
   open.set(entry.seq, entry);
   return () => void open.delete(entry.seq);
