@@ -19,6 +19,7 @@ import { recordedEventView } from '../run-event.js';
 import { builder } from './builder.js';
 import { connectionType, numericCursor, pageLimit, toPage } from './pagination.js';
 import { RunEventRef } from './run-event.js';
+import { taskCountFields } from './task-counts.js';
 import { TaskRef, TaskStatus } from './task.js';
 import { TopologyRef } from './topology.js';
 
@@ -58,14 +59,7 @@ const RunRequestRef = builder.objectRef<Run>('RunRequest').implement({
 
 const CountsRef = builder.objectRef<TaskCounts>('TaskCounts').implement({
   description: "The run's tasks per status (total: all of them).",
-  fields: (t) => ({
-    total: t.exposeInt('total'),
-    queued: t.exposeInt('queued'),
-    started: t.exposeInt('started'),
-    finished: t.exposeInt('finished'),
-    failed: t.exposeInt('failed'),
-    cancelled: t.exposeInt('cancelled'),
-  }),
+  fields: (t) => taskCountFields(t),
 });
 
 type Summary = Awaited<ReturnType<typeof summarizeResults>> & { energyKwh: number | null };
