@@ -1,7 +1,7 @@
 // How commands read their arguments: node:util parseArgs with its errors as usage errors, and the
 // options that describe a run, shared by `monolith` and `run start`.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { CHUNKS, validateRunRequest, type Chunk } from '@conveyor/grid';
+import { CHUNKS, validateRunRequest, type Chunk, type RunRequestProblem } from '@conveyor/grid';
 import { UsageError } from './usage-error.js';
 
 /** node:util parseArgs; its errors (an unknown option, a missing value) are usage errors, `usage` after. */
@@ -34,11 +34,13 @@ export type RunArguments = {
 /**
  * Reads a run request from the RUN_OPTIONS values (`--chunk` defaults to month, `--selections` is a
  * comma-separated list) and checks it as the gateway does (validateRunRequest); what is wrong is a
- * UsageError naming the option.
+ * UsageError naming the option — except the problems of the kinds in `leftToGateway`, which the
+ * command sends on for the gateway to answer with its typed error.
  */
 export function parseRunArguments(
   values: { topology?: string; from?: string; to?: string; chunk?: string; selections?: string },
   usage: string,
+  leftToGateway: RunRequestProblem['kind'][] = [],
 ): RunArguments {
   if (!values.topology)
     throw new UsageError(
@@ -56,7 +58,7 @@ export function parseRunArguments(
     : null;
   const request = { topologySource: values.topology, from: values.from, to: values.to, chunk, selections };
   const problem = validateRunRequest(request);
-  if (problem)
+  if (problem && !leftToGateway.includes(problem.kind))
     throw new UsageError(
       `--${problem.field === 'topologySource' ? 'topology' : problem.field}: ${problem.message}`,
     );

@@ -92,7 +92,10 @@ export const runStartCommand: Command = {
         json: { type: 'boolean', default: false },
       },
     });
-    const request = parseRunArguments(values, START_USAGE);
+    // The dates are the arguments' own syntax (exit 2); whether the source and the selections are
+    // acceptable is the gateway's to say, with its typed error (exit 1): it resolves file: sources in
+    // the topology service's directory and may accept what this CLI does not know.
+    const request = parseRunArguments(values, START_USAGE, ['invalid-source', 'invalid-selections']);
     const gateway = client();
     const { startRun } = await gateway.request<{ startRun: MutationOutcome & { run?: { id: string } } }>(
       START,
