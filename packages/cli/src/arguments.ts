@@ -5,7 +5,10 @@ import { CHUNKS, validateRunRequest, type Chunk, type RunRequestProblem } from '
 import { UsageError } from './usage-error.js';
 
 /** node:util parseArgs; its errors (an unknown option, a missing value) are usage errors, `usage` after. */
-export function parseCommandArgs<T extends ParseArgsConfig>(config: T, usage?: string) {
+export function parseCommandArgs<T extends ParseArgsConfig>(
+  config: T,
+  usage?: string,
+): ReturnType<typeof parseArgs<T>> {
   try {
     return parseArgs(config);
   } catch (error) {
