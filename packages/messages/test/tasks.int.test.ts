@@ -13,7 +13,12 @@ let broker: Broker;
 let names: ReturnType<typeof brokerNames>;
 const runId = uuidv4();
 const connect = () =>
-  createTestBroker({ amqpUrl: ns.amqpUrl, namespace: ns.namespace, logger: silentLogger, closeGraceMs: 5_000 });
+  createTestBroker({
+    amqpUrl: ns.amqpUrl,
+    namespace: ns.namespace,
+    logger: silentLogger,
+    closeGraceMs: 5_000,
+  });
 
 beforeAll(async () => {
   ns = await createTestNamespace();
