@@ -2,7 +2,7 @@
 // and broker namespace, one run at a time, timed from the event store.
 import { sql } from 'drizzle-orm';
 import { v4 as uuidv4 } from 'uuid';
-import { createDatabase, getRun, migrate } from '@conveyor/db';
+import { createDatabase, datetimeMs, getRun, hasCompleted, migrate } from '@conveyor/db';
 import { createBroker, createEvent, type Chunk } from '@conveyor/messages';
 import { deleteNamespace } from '@conveyor/messages/testing';
 import { createLogger } from '@conveyor/runtime';
@@ -82,7 +82,7 @@ export async function startConveyor(options: {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const row = await getRun(database.db, runId);
-      if (row?.completionPublished && ['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(row.status)) break;
+      if (row && hasCompleted(row)) break;
       if (Date.now() > deadline)
         throw new Error(`run ${runId} did not complete:\n${logs.slice(-30).join('\n')}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
@@ -98,17 +98,16 @@ export async function startConveyor(options: {
       Record<string, string | number>[],
     ];
     const r = rows[0]!;
-    const ms = (value: string | number) => Date.parse(`${String(value).replace(' ', 'T')}Z`);
     return {
       runId,
       status: String(r.status),
       finished: Number(r.finished),
       /** From run.requested to run.completed: what a user waits. */
-      totalMs: ms(r.completed!) - ms(r.requested!),
+      totalMs: datetimeMs(String(r.completed)) - datetimeMs(String(r.requested)),
       /** From the first task started to the last task finished: the workers' throughput window. */
-      processingMs: ms(r.last_finished!) - ms(r.first_started!),
+      processingMs: datetimeMs(String(r.last_finished)) - datetimeMs(String(r.first_started)),
       /** From the last task.finished to run.completed (DESIGN §9 latency). */
-      completionLatencyMs: ms(r.completed!) - ms(r.last_finished!),
+      completionLatencyMs: datetimeMs(String(r.completed)) - datetimeMs(String(r.last_finished)),
     };
   };
 
@@ -128,7 +127,7 @@ export async function startConveyor(options: {
       WHERE run_id = ${runId} AND type = 'task.finished' ORDER BY occurred_at`)) as unknown as [
       { at: string }[],
     ];
-    return rows.map((row) => Date.parse(`${String(row.at).replace(' ', 'T')}Z`));
+    return rows.map((row) => datetimeMs(row.at));
   };
 
   /** Stops one process of the stack (a worker between runs), waiting for it to exit. */

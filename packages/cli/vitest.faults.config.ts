@@ -6,6 +6,7 @@ import shared from '../../vitest.shared.js';
 export default defineConfig({
   ...shared,
   test: {
+    ...shared.test,
     include: ['test/faults/**/*.test.ts'],
     fileParallelism: false,
     testTimeout: 300_000,

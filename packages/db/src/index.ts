@@ -1,11 +1,12 @@
 export { createDatabase } from './database.js';
 export type { Database } from './database.js';
 export { migrate, migrationsFolder } from './migrate.js';
+export { datetimeIso, datetimeMs, toDatetime } from './datetime.js';
 export { runEvents, runProcess, runs, taskResults, topologies } from './schema.js';
 
 export { appendEvents, projectEvents, recordEvents } from './projections/record-events.js';
 export { rebuildProjections } from './projections/rebuild.js';
-export { emptyRun, evolveRun } from './projections/run-row.js';
+export { emptyRun, evolveRun, hasCompleted } from './projections/run-row.js';
 export type { RunRow } from './projections/run-row.js';
 export { emptyTask, evolveQueued, evolveTask } from './projections/task-row.js';
 export type { TaskRow } from './projections/task-row.js';
@@ -22,6 +23,8 @@ export { getTask } from './queries/get-task.js';
 export type { Task } from './queries/get-task.js';
 export { listTasks } from './queries/list-tasks.js';
 export { countTasksByStatus } from './queries/count-tasks-by-status.js';
+export { countTasksDoneBetween } from './queries/count-tasks-done-between.js';
+export { readRunProgress } from './queries/read-run-progress.js';
 export { listFailedTasks } from './queries/list-failed-tasks.js';
 export { recordHeartbeats } from './queries/record-heartbeats.js';
 export { findStalledTasks } from './queries/find-stalled-tasks.js';

@@ -1,11 +1,11 @@
 import mysql from 'mysql2/promise';
-import { resolveTestServices } from '@conveyor/runtime/testing';
+import { resolveTestServices, trackResource } from '@conveyor/runtime/testing';
 import { createDatabase } from './database.js';
 import { migrate } from './migrate.js';
 
 /**
  * A fresh, migrated database for one test file, on the server of `resolveTestServices()`.
- * `close` drops it and closes the pool.
+ * `close` drops it and closes the pool; until then the leak guard counts the pool as open.
  */
 export async function createTestDatabase() {
   const { databaseUrl } = await resolveTestServices();
@@ -14,18 +14,15 @@ export async function createTestDatabase() {
   url.pathname = `/${name}`;
   await migrate(url.toString());
   const database = createDatabase(url.toString());
-  return {
-    url: url.toString(),
-    name,
-    db: database.db,
-    pool: database.pool,
-    close: async () => {
-      await database.close();
-      const server = new URL(url);
-      server.pathname = '/';
-      const connection = await mysql.createConnection({ uri: server.toString() });
-      await connection.query(`DROP DATABASE IF EXISTS \`${name}\``);
-      await connection.end();
-    },
+  const close = async () => {
+    untrack();
+    await database.close();
+    const server = new URL(url);
+    server.pathname = '/';
+    const connection = await mysql.createConnection({ uri: server.toString() });
+    await connection.query(`DROP DATABASE IF EXISTS \`${name}\``);
+    await connection.end();
   };
+  const untrack = trackResource('database pool', name, close);
+  return { url: url.toString(), name, db: database.db, pool: database.pool, close };
 }

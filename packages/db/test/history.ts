@@ -1,6 +1,12 @@
 // Realistic event histories of runs, as the services publish them, for projection tests.
 import { v4 as uuidv4 } from 'uuid';
-import { createEvent, taskIdFor, type ConveyorEvent, type QueuedTask } from '@conveyor/messages';
+import {
+  createEvent,
+  taskIdFor,
+  type ConveyorEvent,
+  type TerminalRunStatus,
+  type QueuedTask,
+} from '@conveyor/messages';
 
 let clock = Date.UTC(2024, 0, 1);
 const at = () => new Date((clock += 7)); // 7 ms between events
@@ -45,7 +51,7 @@ function built(runId: string): ConveyorEvent {
 function completed(
   runId: string,
   generation: number,
-  status: 'SUCCEEDED' | 'FAILED' | 'CANCELLED',
+  status: TerminalRunStatus,
   reason?: string,
 ): ConveyorEvent {
   const counts = { total: 0, queued: 0, started: 0, finished: 0, failed: 0, cancelled: 0 };

@@ -1,7 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEvent, type ConveyorEvent } from '@conveyor/messages';
+import { RATE_WINDOW_MS, createEvent, type ConveyorEvent } from '@conveyor/messages';
 import { createDatabase } from '../src/database.js';
+import { datetimeMs } from '../src/datetime.js';
 import { createTestDatabase } from '../src/testing.js';
 import { recordEvents } from '../src/projections/record-events.js';
 import { claimCompletion } from '../src/queries/claim-completion.js';
@@ -19,6 +20,7 @@ import { listRunEvents } from '../src/queries/list-run-events.js';
 import { listRuns } from '../src/queries/list-runs.js';
 import { listTasks } from '../src/queries/list-tasks.js';
 import { markCompletionPublished } from '../src/queries/mark-completion-published.js';
+import { readRunProgress } from '../src/queries/read-run-progress.js';
 import { recordHeartbeats } from '../src/queries/record-heartbeats.js';
 import { runHistory } from './history.js';
 
@@ -259,6 +261,44 @@ describe('runs and tasks', () => {
       events.filter((e) => e.type === 'task.finished' && e.taskId === second!.taskId),
     );
     expect(await stalled()).toEqual([]);
+  });
+});
+
+describe('readRunProgress', () => {
+  it('rates the tasks done inside the window, not a failed task a retry queued again, and keeps a finished run’s rate', async () => {
+    const events = runHistory(['finished', 'failed-then-retried']);
+    const runId = events[0]!.runId;
+    const retryQueued = events.findIndex((e) => e.type === 'run.planned' && e.data.generation === 1) + 1;
+    await recordEvents(database.db, events.slice(0, retryQueued + 1));
+    const run = (await getRun(database.db, runId))!;
+    const plannedAt = datetimeMs(run.startedAt!);
+    const now = Date.parse(events[retryQueued]!.occurredAt);
+
+    // One task done since planning (the other failed, and its retry queued it again).
+    const progress = await readRunProgress(database.db, run, now);
+    expect(progress).toMatchObject({
+      status: 'RUNNING',
+      total: 2,
+      finished: 1,
+      failed: 0,
+      queued: 1,
+      percent: 50,
+    });
+    expect(progress.tasksPerSecond).toBeCloseTo(1000 / (now - plannedAt), 9);
+    expect(progress.etaSeconds).toBeCloseTo((now - plannedAt) / 1000, 9);
+    // Past the window, nothing was done inside it: no rate, no ETA.
+    expect(await readRunProgress(database.db, run, now + 2 * RATE_WINDOW_MS)).toMatchObject({
+      percent: 50,
+      tasksPerSecond: 0,
+      etaSeconds: null,
+    });
+
+    await recordEvents(database.db, events.slice(retryQueued + 1));
+    const done = (await getRun(database.db, runId))!;
+    const final = await readRunProgress(database.db, done, now);
+    expect(final).toMatchObject({ status: 'SUCCEEDED', total: 2, finished: 2, percent: 100, etaSeconds: 0 });
+    expect(final.tasksPerSecond).toBeGreaterThan(0);
+    expect(await readRunProgress(database.db, done, now + 10 * RATE_WINDOW_MS)).toEqual(final);
   });
 });
 

@@ -21,6 +21,8 @@ export type { TopologyLimits, TopologySource } from './source.js';
 export { InvalidDateError, formatTaskDate, parseTaskDate } from './dates.js';
 export { CHUNKS, InvalidChunkError, countWindowPieces, parseWindow, planTasks, splitWindow } from './plan.js';
 export type { Chunk, PlannedTask, WindowPiece } from './plan.js';
+export { validateRunRequest } from './run-request.js';
+export type { RunRequestInput, RunRequestProblem } from './run-request.js';
 export { calculateTask, calculateTaskPartition, compileSelection, intervalFactors } from './kernel.js';
 export type { CableResult, CompiledSelection, TaskResult, TaskSummary } from './kernel.js';
 export {

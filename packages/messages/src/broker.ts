@@ -54,10 +54,6 @@ export type Broker = {
   subscribeFeed: (options: FeedSubscriptionOptions) => Promise<Subscription>;
   /** For /readyz. `outstanding`: messages waiting for a confirm. */
   health: () => { connected: boolean; blocked: boolean; outstanding: number };
-  /** The broker blocked publishing (memory or disk alarm). */
-  isBlocked: () => boolean;
-  /** Resolves `true` once events can be published again (connected, unblocked, confirms keeping up). */
-  waitUntilWritable: (signal?: AbortSignal) => Promise<boolean>;
   /** Stops intake on every subscription; handlers in flight go on. */
   stopConsuming: () => Promise<void>;
   /** Resolves when no handler of any subscription is running. */
@@ -172,8 +168,6 @@ export async function createBroker(options: BrokerOptions): Promise<Broker> {
       blocked: flow.isBlocked(),
       outstanding: flow.outstanding(),
     }),
-    isBlocked: flow.isBlocked,
-    waitUntilWritable: flow.waitUntilWritable,
     stopConsuming: async () => {
       await Promise.all([...subscriptions].map((subscription) => subscription.cancel()));
     },

@@ -33,9 +33,6 @@ export const notificationCatalogue: Record<NotificationType, Entry> = {
   'task.heartbeat': { producers: ['worker'], consumers: ['poller', 'gateway'] },
 };
 
-/** The task message: published by the leader, consumed by workers from the quorum queue. */
-export const taskCatalogue: Entry = { producers: ['leader'], consumers: ['worker'] };
-
 /** The event types a consumer's queue is bound to. */
 export function eventTypesConsumedBy(consumer: ServiceName): EventType[] {
   return (Object.entries(eventCatalogue) as [EventType, Entry][])

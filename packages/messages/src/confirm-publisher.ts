@@ -1,8 +1,8 @@
 import amqplib from 'amqplib';
 import type { ChannelModel, ConfirmChannel, Options } from 'amqplib';
 import type { Logger } from '@conveyor/runtime';
-import { backoffMs, sleep } from './backoff.js';
 import { TransientError } from './errors.js';
+import { retryWithBackoff } from './retry-with-backoff.js';
 
 export type OutgoingMessage = {
   exchange: string;
@@ -106,28 +106,30 @@ export function createConfirmPublisher(options: ConfirmPublisherOptions) {
     return messages.filter((_, index) => !confirmed[index]);
   };
 
+  /** Publishes until every message is confirmed; past `timeoutMs`, or once closed, rejects (transient). */
   const publish = async (messages: OutgoingMessage[]): Promise<void> => {
-    const deadline = Date.now() + options.timeoutMs;
     let pending = messages;
-    let lastError: unknown;
-    for (let attempt = 1; pending.length > 0; attempt++) {
-      if (closed) throw new TransientError('publisher closed');
-      try {
+    const outcome = await retryWithBackoff(
+      async () => {
+        if (closed) throw new TransientError('publisher closed');
         pending = await publishOn(await currentChannel(), pending);
-        if (pending.length === 0) return;
-        lastError = new Error(`${pending.length} messages not confirmed`);
-      } catch (error) {
-        lastError = error;
-      }
-      const waitMs = Math.min(backoffMs(attempt, 100, 5_000), deadline - Date.now());
-      if (waitMs <= 0) {
-        throw new TransientError(`${pending.length} messages not confirmed by the broker`, {
-          cause: lastError,
-        });
-      }
-      logger.warn({ err: lastError, pending: pending.length, attempt }, 'publish not confirmed; retrying');
-      await sleep(waitMs);
-    }
+        if (pending.length > 0) throw new Error(`${pending.length} messages not confirmed`);
+      },
+      {
+        deadline: Date.now() + options.timeoutMs,
+        baseMs: 100,
+        maxMs: 5_000,
+        // Every failure here is the broker's or the connection's: worth another try, unless closed.
+        classify: () => (closed ? 'permanent' : 'transient'),
+        onRetry: ({ error, attempt }) =>
+          logger.warn({ err: error, pending: pending.length, attempt }, 'publish not confirmed; retrying'),
+      },
+    );
+    if (outcome.ok) return;
+    if (closed) throw new TransientError('publisher closed', { cause: outcome.error });
+    throw new TransientError(`${pending.length} messages not confirmed by the broker`, {
+      cause: outcome.error,
+    });
   };
 
   return {

@@ -4,20 +4,23 @@ import { EnvelopeHeader, TaskDate, IsoTimestamp } from './envelope.js';
 export const Chunk = z.enum(['none', 'day', 'week', 'month']);
 export type Chunk = z.infer<typeof Chunk>;
 
-export const RunStatus = z.enum([
-  'REQUESTED',
-  'BUILDING_TOPOLOGY',
-  'RUNNING',
-  'SUCCEEDED',
-  'FAILED',
-  'CANCELLED',
-]);
+/** The statuses of a run that has not ended yet. */
+export const ActiveRunStatus = z.enum(['REQUESTED', 'BUILDING_TOPOLOGY', 'RUNNING']);
+export type ActiveRunStatus = z.infer<typeof ActiveRunStatus>;
+/** The statuses a run ends in (`run.completed` says which); a retry may reopen it. */
+export const TerminalRunStatus = z.enum(['SUCCEEDED', 'FAILED', 'CANCELLED']);
+export type TerminalRunStatus = z.infer<typeof TerminalRunStatus>;
+
+export const RunStatus = z.enum([...ActiveRunStatus.options, ...TerminalRunStatus.options]);
 export type RunStatus = z.infer<typeof RunStatus>;
+
+const terminalRunStatuses: ReadonlySet<string> = new Set(TerminalRunStatus.options);
+/** Whether a run in `status` has ended: one of TerminalRunStatus. */
+export const isTerminalRunStatus = (status: string): status is TerminalRunStatus =>
+  terminalRunStatuses.has(status);
 
 export const TaskStatus = z.enum(['QUEUED', 'STARTED', 'FINISHED', 'FAILED', 'CANCELLED']);
 export type TaskStatus = z.infer<typeof TaskStatus>;
-
-export const TerminalRunStatus = z.enum(['SUCCEEDED', 'FAILED', 'CANCELLED']);
 
 /** Counts of a run's tasks per status. */
 export const TaskCounts = z.object({

@@ -1,5 +1,6 @@
 export { EnvelopeHeader, IsoTimestamp, KNOWN_VERSIONS, TaskDate } from './envelope.js';
 export {
+  ActiveRunStatus,
   Chunk,
   ConveyorEvent,
   EVENT_TYPES,
@@ -10,6 +11,7 @@ export {
   TaskStatus,
   TerminalRunStatus,
   eventDataSchemas,
+  isTerminalRunStatus,
 } from './events.js';
 export type { EventData, EventOf, EventType } from './events.js';
 export { TaskMessage } from './task.js';
@@ -18,7 +20,7 @@ export type { NotificationType } from './notifications.js';
 export { CONVEYOR_ID_NAMESPACE, eventIdFor, taskIdFor } from './ids.js';
 export { createEvent } from './create-event.js';
 export { createNotification } from './create-notification.js';
-export { eventCatalogue, eventTypesConsumedBy, notificationCatalogue, taskCatalogue } from './catalogue.js';
+export { eventCatalogue, eventTypesConsumedBy, notificationCatalogue } from './catalogue.js';
 export type { EventConsumer, ServiceName } from './catalogue.js';
 export { brokerNames } from './names.js';
 export type { BrokerNames } from './names.js';
@@ -37,4 +39,7 @@ export type { EventContext, EventSubscriptionOptions } from './subscribe-events.
 export type { BatchSubscriptionOptions } from './subscribe-batches.js';
 export type { FeedSubscriptionOptions } from './subscribe-feed.js';
 export { MAX_MESSAGE_BYTES, parseEvent, parseNotification, parseTask } from './parse.js';
-export { backoffMs } from './backoff.js';
+export { retryWithBackoff } from './retry-with-backoff.js';
+export type { RetryOptions, RetryOutcome } from './retry-with-backoff.js';
+export { RATE_WINDOW_MS, computeProgress, rateWindow, windowRate } from './progress.js';
+export type { RateWindow, RunProgress } from './progress.js';

@@ -1,10 +1,10 @@
-import { backoffMs, sleepUnlessAborted } from './backoff.js';
 import type { BrokerDeps } from './broker.js';
 import type { EventConsumer } from './catalogue.js';
 import { startConsumer, type Settle, type Subscription } from './consumer.js';
 import { classifyError, errorMessage } from './errors.js';
 import type { ConveyorEvent } from './events.js';
 import { parseEvent } from './parse.js';
+import { retryWithBackoff } from './retry-with-backoff.js';
 
 export type BatchSubscriptionOptions = {
   consumer: EventConsumer;
@@ -24,7 +24,6 @@ export type BatchSubscriptionOptions = {
 };
 
 type Pending = { event: ConveyorEvent; settle: Settle };
-type Outcome = { ok: true } | { ok: false; error: unknown; aborted: boolean };
 
 /**
  * Consumes an event queue in batches: up to `maxBatch` events or `maxWaitMs`, one handler call,
@@ -43,29 +42,22 @@ export async function subscribeEventBatches(
   options: BatchSubscriptionOptions,
 ): Promise<Subscription> {
   const queue = deps.names.eventsQueue(options.consumer);
-  const maxAttempts = options.maxAttempts ?? Infinity;
-  const baseMs = options.retryBaseMs ?? 200;
-  const maxMs = options.retryMaxMs ?? 10_000;
+  const retry = {
+    attempts: options.maxAttempts,
+    baseMs: options.retryBaseMs ?? 200,
+    maxMs: options.retryMaxMs ?? 10_000,
+  };
   const buffer: Pending[] = [];
   let timer: NodeJS.Timeout | undefined;
   let busy = false;
 
-  const runWithRetry = async (events: ConveyorEvent[], signal: AbortSignal): Promise<Outcome> => {
-    for (let attempt = 1; ; attempt++) {
-      if (signal.aborted) return { ok: false, error: signal.reason, aborted: true };
-      try {
-        await options.handler(events);
-        return { ok: true };
-      } catch (error) {
-        if (signal.aborted) return { ok: false, error, aborted: true };
-        if (classifyError(error) === 'permanent' || attempt >= maxAttempts) {
-          return { ok: false, error, aborted: false };
-        }
-        deps.logger.warn({ err: error, attempt, events: events.length }, 'batch failed; retrying');
-        await sleepUnlessAborted(backoffMs(attempt, baseMs, maxMs), signal);
-      }
-    }
-  };
+  const runWithRetry = (events: ConveyorEvent[], signal: AbortSignal) =>
+    retryWithBackoff(() => options.handler(events), {
+      ...retry,
+      signal,
+      onRetry: ({ error, attempt }) =>
+        deps.logger.warn({ err: error, attempt, events: events.length }, 'batch failed; retrying'),
+    });
 
   const process = async (batch: Pending[], signal: AbortSignal) => {
     const outcome = await runWithRetry(
@@ -73,7 +65,8 @@ export async function subscribeEventBatches(
       signal,
     );
     if (outcome.ok) return batch.forEach((pending) => pending.settle.ack());
-    if (outcome.aborted) return batch.forEach((pending) => pending.settle.requeue('consumer stopping'));
+    if (outcome.stop === 'aborted')
+      return batch.forEach((pending) => pending.settle.requeue('consumer stopping'));
     deps.logger.warn(
       { err: outcome.error, events: batch.length },
       'batch failed; handling its events one by one',
@@ -81,7 +74,7 @@ export async function subscribeEventBatches(
     for (const pending of batch) {
       const single = await runWithRetry([pending.event], signal);
       if (single.ok) pending.settle.ack();
-      else if (single.aborted) pending.settle.requeue('consumer stopping');
+      else if (single.stop === 'aborted') pending.settle.requeue('consumer stopping');
       else {
         await pending.settle.deadLetter(errorMessage(single.error), {
           'x-conveyor-error-kind': classifyError(single.error),

@@ -1,10 +1,10 @@
-import { backoffMs, sleepUnlessAborted } from './backoff.js';
 import type { BrokerDeps } from './broker.js';
 import type { EventConsumer } from './catalogue.js';
 import { startConsumer, type Subscription } from './consumer.js';
 import { classifyError, errorMessage } from './errors.js';
 import type { ConveyorEvent } from './events.js';
 import { parseEvent } from './parse.js';
+import { retryWithBackoff } from './retry-with-backoff.js';
 
 export type EventContext = {
   /** 1 for the first call; a transient failure calls the handler again with the next. */
@@ -45,28 +45,26 @@ export async function subscribeEvents(
       const parsed = parseEvent(content);
       if (!parsed.ok) return settle.deadLetter(parsed.reason);
       const event = parsed.value;
-      for (let attempt = 1; ; attempt++) {
-        try {
-          await options.handler(event, { attempt, redelivered: message.fields.redelivered, signal });
-          return settle.ack();
-        } catch (error) {
-          if (signal.aborted) return settle.requeue('consumer stopping');
-          const kind = classifyError(error);
-          if (kind === 'permanent' || attempt >= maxAttempts) {
-            return settle.deadLetter(errorMessage(error), {
-              'x-conveyor-error-kind': kind,
-              'x-conveyor-attempt': attempt,
-            });
-          }
-          deps.logger.warn(
-            { err: error, type: event.type, runId: event.runId, attempt },
-            'event handler failed; retrying',
-          );
-          if (!(await sleepUnlessAborted(backoffMs(attempt, baseMs, 10_000), signal))) {
-            return settle.requeue('consumer stopping');
-          }
-        }
-      }
+      const outcome = await retryWithBackoff(
+        (attempt) => options.handler(event, { attempt, redelivered: message.fields.redelivered, signal }),
+        {
+          attempts: maxAttempts,
+          baseMs,
+          maxMs: 10_000,
+          signal,
+          onRetry: ({ error, attempt }) =>
+            deps.logger.warn(
+              { err: error, type: event.type, runId: event.runId, attempt },
+              'event handler failed; retrying',
+            ),
+        },
+      );
+      if (outcome.ok) return settle.ack();
+      if (outcome.stop === 'aborted') return settle.requeue('consumer stopping');
+      return settle.deadLetter(errorMessage(outcome.error), {
+        'x-conveyor-error-kind': classifyError(outcome.error),
+        'x-conveyor-attempt': outcome.attempt,
+      });
     },
   });
 }

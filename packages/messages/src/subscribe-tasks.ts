@@ -98,6 +98,13 @@ export async function subscribeTasks(
             [ATTEMPT_HEADER]: attempt,
           });
         }
+        // The retry goes through the delay queue (a per-message TTL dead-letters it back to the task
+        // queue) rather than rascal's own recovery (`republish` with `defer`, or a nack): rascal defers
+        // with a timer in this process while it holds the message unacked — a prefetch slot idles for
+        // the whole backoff, and a worker that dies meanwhile loses the wait (the broker redelivers at
+        // once, to a worker that fails the same way). Its delay is also one fixed value, not a backoff
+        // that grows per attempt; and a nack would spend the quorum queue's x-delivery-limit, the poison
+        // guard. Here the broker holds the wait, durable, and the attempt travels in our own header.
         await deps.publishRaw('taskRetries', content, {
           messageId: message.properties.messageId as string | undefined,
           expirationMs: backoffMs(attempt, baseMs, maxMs),

@@ -1,5 +1,7 @@
 import amqplib from 'amqplib';
-import { resolveTestServices } from '@conveyor/runtime/testing';
+import { resolveTestServices, trackResource } from '@conveyor/runtime/testing';
+import { createBroker, type Broker, type BrokerOptions } from './broker.js';
+import type { Subscription } from './consumer.js';
 import { deleteNamespace } from './namespace.js';
 
 export { deleteNamespace, purgeNamespace } from './namespace.js';
@@ -9,6 +11,59 @@ export async function createTestNamespace() {
   const { amqpUrl } = await resolveTestServices();
   const namespace = `test_${Math.random().toString(36).slice(2, 10)}`;
   return { namespace, amqpUrl, cleanup: () => deleteNamespace(amqpUrl, namespace) };
+}
+
+/**
+ * `createBroker` for a test: the leak guard counts its connection as open until `close`, and each
+ * subscription until it is cancelled (or the broker stops consuming or closes).
+ */
+export async function createTestBroker(options: BrokerOptions): Promise<Broker> {
+  const broker = await createBroker(options);
+  const untrackers = new Set<() => void>();
+  const untrackAll = () => {
+    untrackers.forEach((untrack) => untrack());
+    untrackers.clear();
+  };
+  const close = async () => {
+    untrackAll();
+    untrackBroker();
+    await broker.close();
+  };
+  const untrackBroker = trackResource('broker connection', options.namespace, close);
+  const tracked =
+    <O>(name: (options: O) => string, subscribe: (options: O) => Promise<Subscription>) =>
+    async (subscriptionOptions: O): Promise<Subscription> => {
+      const subscription = await subscribe(subscriptionOptions);
+      const untrack = trackResource(
+        'broker subscription',
+        `${options.namespace} ${name(subscriptionOptions)}`,
+        async () => {
+          subscription.abort();
+          await subscription.cancel();
+          subscription.handBack();
+        },
+      );
+      untrackers.add(untrack);
+      return {
+        ...subscription,
+        cancel: async () => {
+          untrack();
+          await subscription.cancel();
+        },
+      };
+    };
+  return {
+    ...broker,
+    subscribeTasks: tracked(() => 'tasks', broker.subscribeTasks),
+    subscribeEvents: tracked((o) => `${o.consumer} events`, broker.subscribeEvents),
+    subscribeEventBatches: tracked((o) => `${o.consumer} event batches`, broker.subscribeEventBatches),
+    subscribeFeed: tracked((o) => `${o.subscription} feed`, broker.subscribeFeed),
+    stopConsuming: async () => {
+      untrackAll();
+      await broker.stopConsuming();
+    },
+    close,
+  };
 }
 
 export type DeadLetter = { content: string; headers: Record<string, unknown> };

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { v4 as uuidv4 } from 'uuid';
-import { createBroker, type Broker } from '../src/broker.js';
+import type { Broker } from '../src/broker.js';
 import { PermanentError, TransientError } from '../src/errors.js';
 import type { ConveyorEvent } from '../src/events.js';
 import { brokerNames } from '../src/names.js';
-import { createTestNamespace } from '../src/testing.js';
+import { createTestBroker, createTestNamespace } from '../src/testing.js';
 import { deadLettersOf, readyCount, runRequested, silentLogger, waitFor } from './support.js';
 
 let ns: Awaited<ReturnType<typeof createTestNamespace>>;
@@ -13,7 +13,7 @@ let names: ReturnType<typeof brokerNames>;
 
 beforeAll(async () => {
   ns = await createTestNamespace();
-  broker = await createBroker({ amqpUrl: ns.amqpUrl, namespace: ns.namespace, logger: silentLogger });
+  broker = await createTestBroker({ amqpUrl: ns.amqpUrl, namespace: ns.namespace, logger: silentLogger });
   names = brokerNames(ns.namespace);
 });
 
@@ -91,7 +91,7 @@ describe('subscribeEventBatches', () => {
   });
 
   it('hands a batch that is still retrying back to the queue when the broker closes', async () => {
-    const closing = await createBroker({
+    const closing = await createTestBroker({
       amqpUrl: ns.amqpUrl,
       namespace: ns.namespace,
       logger: silentLogger,

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { v4 as uuidv4 } from 'uuid';
-import { createBroker, type Broker } from '../src/broker.js';
+import type { Broker } from '../src/broker.js';
 import amqplib from 'amqplib';
 import { TransientError } from '../src/errors.js';
 import type { ConveyorEvent } from '../src/events.js';
@@ -8,7 +8,7 @@ import { brokerNames } from '../src/names.js';
 import { createEvent } from '../src/create-event.js';
 import { createNotification } from '../src/create-notification.js';
 import type { ConveyorNotification } from '../src/notifications.js';
-import { createTestNamespace, deleteNamespace } from '../src/testing.js';
+import { createTestBroker, createTestNamespace, deleteNamespace } from '../src/testing.js';
 import { deadLettersOf, readyCount, runRequested, silentLogger, taskMessage, waitFor } from './support.js';
 
 let ns: Awaited<ReturnType<typeof createTestNamespace>>;
@@ -19,7 +19,7 @@ const gatewayReplicaId = `r${uuidv4().slice(0, 6)}`;
 
 beforeAll(async () => {
   ns = await createTestNamespace();
-  broker = await createBroker({ amqpUrl: ns.amqpUrl, namespace: ns.namespace, logger: silentLogger });
+  broker = await createTestBroker({ amqpUrl: ns.amqpUrl, namespace: ns.namespace, logger: silentLogger });
   names = brokerNames(ns.namespace);
 });
 
@@ -116,7 +116,7 @@ describe('publishing', () => {
 
 describe('subscribeFeed', () => {
   it("delivers events and notifications to a gateway replica's own queue", async () => {
-    const gateway = await createBroker({
+    const gateway = await createTestBroker({
       amqpUrl: ns.amqpUrl,
       namespace: ns.namespace,
       logger: silentLogger,
@@ -157,7 +157,7 @@ describe('publishing the broker refuses', () => {
     const full = `${ns.namespace}.full`;
     await channel.assertQueue(full, { arguments: { 'x-max-length': 0, 'x-overflow': 'reject-publish' } });
     await channel.bindQueue(full, names.eventsExchange, 'run.cancel-requested');
-    const impatient = await createBroker({
+    const impatient = await createTestBroker({
       amqpUrl: ns.amqpUrl,
       namespace: ns.namespace,
       logger: silentLogger,

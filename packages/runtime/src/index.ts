@@ -15,4 +15,6 @@ export type { Logger } from './logger.js';
 export { createMetricsRegistry, startHealthServer } from './health-server.js';
 export type { HealthServer } from './health-server.js';
 export { handleSignals, shutDown } from './shutdown.js';
+export { serveService } from './serve-service.js';
+export type { Intake } from './serve-service.js';
 export type { ShutdownSteps } from './shutdown.js';

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { createDatabase } from '@conveyor/db';
 import { createBroker } from '@conveyor/messages';
-import { bootService, createMetricsRegistry, handleSignals, startHealthServer } from '@conveyor/runtime';
+import { bootService, createMetricsRegistry, serveService } from '@conveyor/runtime';
 import { corsOrigins, loadConfig } from './config.js';
 import { loadDashboard } from './http/dashboard.js';
 import { createLiveFeed } from './live/feed.js';
@@ -58,35 +58,18 @@ const server = await startGatewayServer({
   maxPayloadBytes: config.GATEWAY_MAX_BODY_BYTES,
   webSocketAccess: access,
 });
-const health = await startHealthServer({
+await serveService({
   port: config.GATEWAY_HEALTH_PORT,
   registry,
   logger,
-  isReady: async () => broker.health().connected && (await database.ping()),
-});
-logger.info(
-  {
+  graceMs: config.SHUTDOWN_GRACE_MS,
+  readiness: [() => broker.health().connected, database.ping],
+  // The feed first, then the server: open subscriptions end, no new request comes.
+  intake: [feed, { cancel: server.close }],
+  close: [broker.close, exportDatabase.close, database.close],
+  details: {
     port: server.port,
-    healthPort: health.port,
     token: Boolean(config.GATEWAY_TOKEN),
     publicReads: config.GATEWAY_PUBLIC_READS,
   },
-  'ready',
-);
-
-handleSignals(
-  {
-    stopIntake: async () => {
-      await feed.cancel();
-      await server.close();
-    },
-    drain: () => feed.drained(),
-    close: async () => {
-      await health.close();
-      await broker.close();
-      await exportDatabase.close();
-      await database.close();
-    },
-  },
-  { graceMs: config.SHUTDOWN_GRACE_MS, logger },
-);
+});

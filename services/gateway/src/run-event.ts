@@ -1,5 +1,5 @@
 // An event of a run as clients see it, whether read from the event store or received live.
-import type { listRunEvents } from '@conveyor/db';
+import { datetimeIso, type listRunEvents } from '@conveyor/db';
 import type { ConveyorEvent } from '@conveyor/messages';
 
 export type RunEventView = {
@@ -20,7 +20,7 @@ export function recordedEventView(row: RecordedEvent): RunEventView {
   return {
     id: row.eventId,
     type: row.type,
-    occurredAt: `${row.occurredAt.replace(' ', 'T')}Z`,
+    occurredAt: datetimeIso(row.occurredAt),
     taskId: row.taskId,
     producer: row.producer,
     data: row.data,

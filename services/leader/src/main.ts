@@ -1,7 +1,7 @@
 // The leader: plans runs into tasks and publishes them; re-queues failed tasks on request.
 import { createDatabase } from '@conveyor/db';
 import { createBroker } from '@conveyor/messages';
-import { bootService, createMetricsRegistry, handleSignals, startHealthServer } from '@conveyor/runtime';
+import { bootService, createMetricsRegistry, serveService } from '@conveyor/runtime';
 import { loadConfig } from './config.js';
 import { handleRunRetryRequested } from './handlers/run-retry-requested.js';
 import { handleTopologyBuilt } from './handlers/topology-built.js';
@@ -33,23 +33,12 @@ const subscription = await broker.subscribeEvents({
   retryBaseMs: 25,
 });
 
-const health = await startHealthServer({
+await serveService({
   port: config.LEADER_HEALTH_PORT,
   registry,
   logger,
-  isReady: async () => broker.health().connected && (await database.ping()),
+  graceMs: config.SHUTDOWN_GRACE_MS,
+  readiness: [() => broker.health().connected, database.ping],
+  intake: [subscription],
+  close: [broker.close, database.close],
 });
-logger.info({ healthPort: health.port }, 'ready');
-
-handleSignals(
-  {
-    stopIntake: () => subscription.cancel(),
-    drain: () => subscription.drained(),
-    close: async () => {
-      await health.close();
-      await broker.close();
-      await database.close();
-    },
-  },
-  { graceMs: config.SHUTDOWN_GRACE_MS, logger },
-);

@@ -1,7 +1,7 @@
 // The poller: records every event, projects runs and run_process, completes runs, publishes progress.
 import { createDatabase } from '@conveyor/db';
 import { createBroker } from '@conveyor/messages';
-import { bootService, createMetricsRegistry, handleSignals, startHealthServer } from '@conveyor/runtime';
+import { bootService, createMetricsRegistry, serveService } from '@conveyor/runtime';
 import { loadConfig } from './config.js';
 import { handleEventBatch } from './handlers/event-batch.js';
 import { handleHeartbeat } from './handlers/heartbeat.js';
@@ -67,31 +67,12 @@ const safetyNet = startSafetyNet({
   },
 });
 
-const health = await startHealthServer({
+await serveService({
   port: config.POLLER_HEALTH_PORT,
   registry,
   logger,
-  isReady: async () => broker.health().connected && (await database.ping()),
+  graceMs: config.SHUTDOWN_GRACE_MS,
+  readiness: [() => broker.health().connected, database.ping],
+  intake: [subscription, heartbeats],
+  close: [progress.stop, safetyNet.stop, broker.close, database.close],
 });
-logger.info({ healthPort: health.port }, 'ready');
-
-handleSignals(
-  {
-    stopIntake: async () => {
-      await subscription.cancel();
-      await heartbeats.cancel();
-    },
-    drain: async () => {
-      await subscription.drained();
-      await heartbeats.drained();
-    },
-    close: async () => {
-      progress.stop();
-      await safetyNet.stop();
-      await health.close();
-      await broker.close();
-      await database.close();
-    },
-  },
-  { graceMs: config.SHUTDOWN_GRACE_MS, logger },
-);

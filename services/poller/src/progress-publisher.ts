@@ -1,7 +1,6 @@
-import { countTasksByStatus, getRun, type Database } from '@conveyor/db';
-import { createNotification, type ConveyorNotification } from '@conveyor/messages';
+import { getRun, readRunProgress, type Database } from '@conveyor/db';
+import { createNotification, isTerminalRunStatus, type ConveyorNotification } from '@conveyor/messages';
 import type { Logger } from '@conveyor/runtime';
-import { createRateTracker, etaSeconds, percentDone, terminalCount } from './domain/progress.js';
 
 /**
  * Sends `run.progress` for runs marked as changed, at most once per `throttleMs` per run, always
@@ -16,36 +15,34 @@ export function createProgressPublisher(deps: {
   now?: () => number;
 }) {
   const now = deps.now ?? Date.now;
-  const rates = createRateTracker(10_000);
   const lastSent = new Map<string, number>();
   const scheduled = new Map<string, NodeJS.Timeout>();
 
   const send = async (runId: string) => {
     scheduled.delete(runId);
     lastSent.set(runId, now());
-    const [run, counts] = await Promise.all([getRun(deps.db, runId), countTasksByStatus(deps.db, runId)]);
+    const run = await getRun(deps.db, runId);
     if (!run) return;
-    const total = Math.max(counts.total, run.taskCount ?? 0);
-    const withTotal = { ...counts, total };
-    const tasksPerSecond = rates.observe(runId, terminalCount(withTotal), now());
+    const { status, percent, tasksPerSecond, etaSeconds, ...counts } = await readRunProgress(
+      deps.db,
+      run,
+      now(),
+    );
     await deps.publishNotification(
       createNotification('run.progress', {
         runId,
         producer: 'poller',
         data: {
-          status: run.status,
-          counts: withTotal,
-          percent: percentDone(withTotal),
+          status,
+          counts,
+          percent,
           tasksPerSecond,
-          etaSeconds: etaSeconds(withTotal, tasksPerSecond),
+          etaSeconds,
           stalledTaskIds: deps.stalledTaskIds(runId),
         },
       }),
     );
-    if (['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(run.status)) {
-      rates.forget(runId);
-      lastSent.delete(runId);
-    }
+    if (isTerminalRunStatus(status)) lastSent.delete(runId);
   };
 
   const sendLogged = (runId: string) => {

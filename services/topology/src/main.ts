@@ -1,7 +1,7 @@
 // The topology service: on `run.requested`, build and store the topology snapshot.
 import { createDatabase } from '@conveyor/db';
 import { createBroker } from '@conveyor/messages';
-import { bootService, createMetricsRegistry, handleSignals, startHealthServer } from '@conveyor/runtime';
+import { bootService, createMetricsRegistry, serveService } from '@conveyor/runtime';
 import { loadConfig } from './config.js';
 import { handleRunRequested } from './handlers/run-requested.js';
 
@@ -26,23 +26,12 @@ const subscription = await broker.subscribeEvents({
   },
 });
 
-const health = await startHealthServer({
+await serveService({
   port: config.TOPOLOGY_HEALTH_PORT,
   registry,
   logger,
-  isReady: async () => broker.health().connected && (await database.ping()),
+  graceMs: config.SHUTDOWN_GRACE_MS,
+  readiness: [() => broker.health().connected, database.ping],
+  intake: [subscription],
+  close: [broker.close, database.close],
 });
-logger.info({ healthPort: health.port }, 'ready');
-
-handleSignals(
-  {
-    stopIntake: () => subscription.cancel(),
-    drain: () => subscription.drained(),
-    close: async () => {
-      await health.close();
-      await broker.close();
-      await database.close();
-    },
-  },
-  { graceMs: config.SHUTDOWN_GRACE_MS, logger },
-);

@@ -1,15 +1,16 @@
 // The worker: takes tasks, runs their calculation, writes the results, publishes the events, acks.
 import { getPriority, hostname, setPriority } from 'node:os';
 import { createDatabase, getRunStatus, loadTopology, writeTaskResults } from '@conveyor/db';
-import { createBroker, errorMessage } from '@conveyor/messages';
-import { bootService, createMetricsRegistry, handleSignals, startHealthServer } from '@conveyor/runtime';
+import { createBroker } from '@conveyor/messages';
+import { bootService, createMetricsRegistry, serveService } from '@conveyor/runtime';
 import { loadCalculations } from './calculations/registry.js';
+import { createCancellationCheck } from './cancellation.js';
 import { loadConfig, type WorkerConfig } from './config.js';
 import { createEventBatcher } from './event-batcher.js';
 import { handleTask, reportTaskFailure, type TaskDeps } from './handlers/task.js';
 import { createWorkerMetrics } from './metrics.js';
 import { retryTransient } from './retry.js';
-import { createCancellationCheck, createTopologyCache } from './topology-cache.js';
+import { createTopologyCache } from './topology-cache.js';
 
 /** How long a database outage may delay a task before the task's attempt fails (ms). */
 const DATABASE_RETRY_MS = 120_000;
@@ -30,15 +31,11 @@ const deps: TaskDeps = {
   calculations,
   publishEvent: createEventBatcher(broker.publishEvents, { maxBatch: 100, maxDelayMs: 1 }),
   publishNotification: broker.publishNotification,
-  // A failed check is not a cancellation: the next check (at the next heartbeat) asks again.
-  isRunCancelled: createCancellationCheck(async (runId) => {
-    try {
-      return (await getRunStatus(database.db, runId))?.cancelRequested ?? false;
-    } catch (error) {
-      logger.warn({ runId, error: errorMessage(error) }, 'cancellation check failed');
-      return false;
-    }
-  }, 1000),
+  isRunCancelled: createCancellationCheck({
+    read: async (runId) => (await getRunStatus(database.db, runId))?.cancelRequested ?? false,
+    ttlMs: 1000,
+    logger,
+  }),
   loadTopology: createTopologyCache(
     (id) =>
       retryTransient(() => loadTopology(database.db, id), {
@@ -76,23 +73,13 @@ const subscription = await broker.subscribeTasks({
   },
 });
 
-const health = await startHealthServer({
+await serveService({
   port: config.WORKER_HEALTH_PORT,
   registry,
   logger,
-  isReady: async () => broker.health().connected && (await database.ping()),
+  graceMs: config.SHUTDOWN_GRACE_MS,
+  readiness: [() => broker.health().connected, database.ping],
+  intake: [subscription],
+  close: [broker.close, database.close],
+  details: { concurrency: config.WORKER_CONCURRENCY },
 });
-logger.info({ healthPort: health.port, concurrency: config.WORKER_CONCURRENCY }, 'ready');
-
-handleSignals(
-  {
-    stopIntake: () => subscription.cancel(),
-    drain: () => subscription.drained(),
-    close: async () => {
-      await health.close();
-      await broker.close();
-      await database.close();
-    },
-  },
-  { graceMs: config.SHUTDOWN_GRACE_MS, logger },
-);

@@ -1,26 +1,23 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-import { backoffMs, classifyError, errorMessage } from '@conveyor/messages';
+import { errorMessage, retryWithBackoff } from '@conveyor/messages';
 import type { Logger } from '@conveyor/runtime';
 
 /**
  * Runs `operation` again (backoff 200 ms … 5 s) while it fails transiently — the database restarting,
- * a lost connection, a deadlock — for up to `timeoutMs`, or until `signal` aborts. An outage of the
- * database thus delays a task instead of spending its attempts.
+ * a lost connection, a deadlock — for up to `timeoutMs`, or until `signal` aborts; then rejects with
+ * its last error. An outage of the database thus delays a task instead of spending its attempts.
  */
 export async function retryTransient<T>(
   operation: () => Promise<T>,
   options: { what: string; timeoutMs: number; logger: Logger; signal?: AbortSignal },
 ): Promise<T> {
-  const deadline = Date.now() + options.timeoutMs;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await operation();
-    } catch (error) {
-      const waitMs = backoffMs(attempt, 200, 5_000);
-      if (classifyError(error) === 'permanent' || Date.now() + waitMs > deadline || options.signal?.aborted)
-        throw error;
-      options.logger.warn({ error: errorMessage(error), attempt }, `${options.what} failed; retrying`);
-      await sleep(waitMs, undefined, { signal: options.signal });
-    }
-  }
+  const outcome = await retryWithBackoff(operation, {
+    deadline: Date.now() + options.timeoutMs,
+    baseMs: 200,
+    maxMs: 5_000,
+    signal: options.signal,
+    onRetry: ({ error, attempt }) =>
+      options.logger.warn({ error: errorMessage(error), attempt }, `${options.what} failed; retrying`),
+  });
+  if (!outcome.ok) throw outcome.error;
+  return outcome.value;
 }

@@ -17,20 +17,3 @@ export function createTopologyCache(load: (id: string) => Promise<unknown>, capa
     return entry;
   };
 }
-
-/** Answers "is this run cancelled?" from the database at most once per `ttlMs` per run. */
-export function createCancellationCheck(
-  read: (runId: string) => Promise<boolean>,
-  ttlMs: number,
-  now = Date.now,
-) {
-  const cache = new Map<string, { at: number; value: Promise<boolean> }>();
-  return (runId: string): Promise<boolean> => {
-    const hit = cache.get(runId);
-    if (hit && now() - hit.at < ttlMs) return hit.value;
-    const value = read(runId);
-    cache.set(runId, { at: now(), value });
-    if (cache.size > 1000) cache.delete(cache.keys().next().value as string);
-    return value;
-  };
-}

@@ -6,7 +6,13 @@ import { pipeline } from 'node:stream/promises';
 import { migrate } from '@conveyor/db';
 import { redactUrl } from '@conveyor/runtime';
 import { isListening } from '@conveyor/runtime/testing';
-import { amqpUrlFromEnv, databaseUrlFromEnv, gatewayTokenFromEnv } from '../environment.js';
+import {
+  amqpUrlFromEnv,
+  databaseUrlFromEnv,
+  gatewayPortFromEnv,
+  gatewayTokenFromEnv,
+  inheritedEnv,
+} from '../environment.js';
 import { createGatewayClient } from '../gateway-client.js';
 import type { Command } from '../registry.js';
 import { createLinePrinter } from '../stack/line-printer.js';
@@ -55,17 +61,18 @@ export const demoCommand: Command = {
     }
     say(`migrating ${redactUrl(databaseUrl)}`);
     await migrate(databaseUrl);
-    const wanted = Number(process.env.GATEWAY_PORT || 4000);
+    const wanted = gatewayPortFromEnv();
     const port = (await isListening('127.0.0.1', wanted)) ? await freePort() : wanted;
     const gatewayUrl = `http://127.0.0.1:${port}`;
     say('starting topology, leader, poller, gateway and 2 workers…');
+    const env = inheritedEnv();
     const stack = await startStack({
       env: {
-        ...process.env,
+        ...env,
         DATABASE_URL: databaseUrl,
         AMQP_URL: amqpUrl,
         GATEWAY_PORT: String(port),
-        LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+        LOG_LEVEL: env.LOG_LEVEL ?? 'warn',
       },
       workers: 2,
       onLine: createLinePrinter(process.stderr),

@@ -1,14 +1,7 @@
 import { writeFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
-import {
-  CHUNKS,
-  MonolithInputError,
-  parseWindow,
-  runMonolith,
-  writeResultsCsv,
-  type Chunk,
-} from '@conveyor/grid';
-import { createProgress } from '../progress.js';
+import { MonolithInputError, runMonolith, writeResultsCsv } from '@conveyor/grid';
+import { parseCommandArgs, parseRunArguments, RUN_OPTIONS } from '../arguments.js';
+import { createLoopProgress, createProgressView } from '../progress.js';
 import type { Command } from '../registry.js';
 import { loadCommandSource } from '../source.js';
 import { UsageError } from '../usage-error.js';
@@ -16,52 +9,15 @@ import { UsageError } from '../usage-error.js';
 const USAGE =
   'usage: conveyor monolith --topology <file:PATH|synthetic:…> --from "YYYY-MM-DD HH:mm" --to "YYYY-MM-DD HH:mm" [--chunk none|day|week|month] [--selections a,b] --out FILE.csv';
 
-/** Checks the arguments of `monolith` (and of `run start`): window, chunk, selections. */
-export function parseRunArguments(values: {
-  from?: string;
-  to?: string;
-  chunk?: string;
-  selections?: string;
-}) {
-  if (!values.from || !values.to) throw new UsageError(`--from and --to are required\n${USAGE}`);
-  try {
-    parseWindow(values.from, values.to);
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  const chunk = (values.chunk ?? 'month') as Chunk;
-  if (!CHUNKS.includes(chunk))
-    throw new UsageError(`--chunk must be one of ${CHUNKS.join(', ')}, got "${values.chunk}"`);
-  const selections = values.selections
-    ? values.selections
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean)
-    : null;
-  return { from: values.from, to: values.to, chunk, selections };
-}
-
 export const monolithCommand: Command = {
   summary: 'build → plan → for-loop → CSV in one process (no broker, no database)',
   run: async (args) => {
-    let values;
-    try {
-      ({ values } = parseArgs({
-        args,
-        options: {
-          topology: { type: 'string' },
-          from: { type: 'string' },
-          to: { type: 'string' },
-          chunk: { type: 'string' },
-          selections: { type: 'string' },
-          out: { type: 'string' },
-        },
-      }));
-    } catch (error) {
-      throw new UsageError(`${(error as Error).message}\n${USAGE}`);
-    }
+    const { values } = parseCommandArgs(
+      { args, options: { ...RUN_OPTIONS, out: { type: 'string' } } },
+      USAGE,
+    );
     if (!values.topology || !values.out) throw new UsageError(`--topology and --out are required\n${USAGE}`);
-    const request = parseRunArguments(values);
+    const request = parseRunArguments(values, USAGE);
     const started = performance.now();
     const loaded = await loadCommandSource(values.topology);
     if (!loaded.ok) {
@@ -69,13 +25,11 @@ export const monolithCommand: Command = {
       return 1;
     }
 
-    let progress: ReturnType<typeof createProgress> | undefined;
+    const view = createProgressView('monolith');
+    const progressOf = createLoopProgress();
     let result;
     try {
-      result = runMonolith(loaded.json, request, (done, total) => {
-        progress ??= createProgress('monolith', total);
-        progress.update(done);
-      });
+      result = runMonolith(loaded.json, request, (done, total) => view.show(progressOf(done, total)));
     } catch (error) {
       if (!(error instanceof MonolithInputError)) throw error;
       // Unknown selections are a bad argument (exit 2); an invalid topology is bad input (exit 1).
@@ -83,7 +37,7 @@ export const monolithCommand: Command = {
       process.stderr.write(`${values.topology}: ${error.message}\n`);
       return 1;
     } finally {
-      progress?.stop();
+      view.stop();
     }
     await writeFile(values.out, writeResultsCsv(result.rows));
     const elapsed = (performance.now() - started) / 1000;

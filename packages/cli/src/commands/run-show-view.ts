@@ -1,5 +1,6 @@
 // What `conveyor run list` and `conveyor run show` ask the gateway, and how they print it.
-import { formatEta } from './run-progress-view.js';
+import type { TaskCounts } from '@conveyor/messages';
+import { formatEta } from '../progress.js';
 
 export const LIST_QUERY = `query($first: Int, $status: [RunStatus!]) { runs(first: $first, status: $status) {
   nodes { id status percent requestedAt counts { total failed } request { topologySource from to } } } }`;
@@ -43,14 +44,7 @@ export type RunDetails = {
     calculation: string | null;
     requestedBy: string | null;
   };
-  counts: {
-    total: number;
-    queued: number;
-    started: number;
-    finished: number;
-    failed: number;
-    cancelled: number;
-  };
+  counts: TaskCounts;
   topology: { id: string; nodeCount: number } | null;
   resultSummary: {
     rows: number;

@@ -1,23 +1,22 @@
-import { parseArgs } from 'node:util';
 import { migrate } from '@conveyor/db';
 import { redactUrl } from '@conveyor/runtime';
 import { startStack } from '../stack/stack.js';
 import { createLinePrinter } from '../stack/line-printer.js';
 import { UsageError } from '../usage-error.js';
+import { parseCommandArgs } from '../arguments.js';
+import { databaseUrlFromEnv, inheritedEnv } from '../environment.js';
 import type { Command } from '../registry.js';
-
-const DEFAULT_DATABASE_URL = 'mysql://root@127.0.0.1:3306/conveyor';
 
 export const stackCommand: Command = {
   summary: 'run every service as a local process [--workers N]',
   run: async (args) => {
-    const { values } = parseArgs({ args, options: { workers: { type: 'string', default: '2' } } });
+    const { values } = parseCommandArgs({ args, options: { workers: { type: 'string', default: '2' } } });
     const workers = Number(values.workers);
     if (!Number.isInteger(workers) || workers < 0)
       throw new UsageError(`--workers must be a whole number, got "${values.workers}"`);
 
-    const env = { ...process.env };
-    const databaseUrl = env.DATABASE_URL ?? DEFAULT_DATABASE_URL;
+    const env = inheritedEnv();
+    const databaseUrl = databaseUrlFromEnv();
     const print = createLinePrinter(process.stdout);
     print('stack', `migrating ${redactUrl(databaseUrl)}`);
     await migrate(databaseUrl);

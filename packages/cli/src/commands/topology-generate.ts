@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { generateSynthetic, parseSource } from '@conveyor/grid';
+import { parseCommandArgs } from '../arguments.js';
 import type { Command } from '../registry.js';
 import { UsageError } from '../usage-error.js';
 
@@ -9,13 +9,10 @@ const USAGE = 'usage: conveyor topology generate synthetic:substations=N&nodes=M
 export const topologyGenerateCommand: Command = {
   summary: 'write a synthetic topology: topology generate synthetic:substations=N&nodes=M&seed=S --out FILE',
   run: async (args) => {
-    let parsedArgs;
-    try {
-      parsedArgs = parseArgs({ args, options: { out: { type: 'string' } }, allowPositionals: true });
-    } catch (error) {
-      throw new UsageError(`${(error as Error).message}\n${USAGE}`);
-    }
-    const { values, positionals } = parsedArgs;
+    const { values, positionals } = parseCommandArgs(
+      { args, options: { out: { type: 'string' } }, allowPositionals: true },
+      USAGE,
+    );
     const [source] = positionals;
     if (!source || positionals.length > 1 || !values.out) throw new UsageError(USAGE);
     let parsed;

@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
+import { trackResource } from '@conveyor/runtime/testing';
 
 /** The repository root, from this file's place in packages/cli/src/stack (or packages/cli/dist/stack). */
 export const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -40,7 +41,8 @@ export async function freePort(): Promise<number> {
 
 /**
  * Starts one service from its TypeScript source (no build step), the way `pnpm stack` does.
- * Each output line goes to `onLine` with the process name.
+ * Each output line goes to `onLine` with the process name. Until it exits, the child counts as open
+ * for the tests' leak guard (startStack is how tests start services; outside tests nothing looks).
  */
 export function spawnService(options: {
   service: ServiceName;
@@ -64,7 +66,15 @@ export function spawnService(options: {
     createInterface({ input: stream }).on('line', (line) => options.onLine(options.name, line));
   }
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    child.once('exit', (code, signal) => resolve({ code, signal }));
+    child.once('exit', (code, signal) => {
+      untrack();
+      resolve({ code, signal });
+    });
+  });
+  const untrack = trackResource('child process', `${options.name} (pid ${child.pid})`, async () => {
+    if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGKILL');
+    await exited;
   });
   return { name: options.name, service: options.service, healthPort: options.healthPort, child, exited };
 }

@@ -2,7 +2,7 @@
 // tasks, and a worker that hangs (stalls) then dies.
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { getRun } from '@conveyor/db';
+import { getRun, hasCompleted } from '@conveyor/db';
 import { freePort } from '../../src/stack/processes.js';
 import { slowGridRequest, startFaultPipeline, type FaultPipeline } from './support/pipeline.js';
 import {
@@ -39,12 +39,16 @@ async function graphql<T>(query: string, variables: Record<string, unknown>): Pr
   return body.data!;
 }
 
-/** Polls until the run's generation `generation` has completed (and its completion is published). */
+/**
+ * Polls until the run's generation `generation` has completed: its completion claimed and published,
+ * and its run.completed projected (the status set). The claim is marked published as soon as the broker
+ * confirms run.completed, a batch before the poller records it: waiting for that alone raced the status.
+ */
 async function waitForGeneration(p: FaultPipeline, runId: string, generation: number, timeoutMs = 120_000) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const run = await getRun(p.database.db, runId);
-    if (run?.completedGeneration === generation && run.completionPublished) return run;
+    if (run?.completedGeneration === generation && hasCompleted(run)) return run;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   throw new Error(

@@ -1,9 +1,9 @@
 // A real pipeline for end-to-end tests: a fresh database, a fresh broker namespace, the services as
 // real processes started by the same code as `pnpm stack`.
 import { createTestDatabase } from '@conveyor/db/testing';
-import { getRun, migrate } from '@conveyor/db';
-import { createBroker, createEvent, type Broker, type Chunk } from '@conveyor/messages';
-import { createTestNamespace } from '@conveyor/messages/testing';
+import { getRun, hasCompleted, migrate } from '@conveyor/db';
+import { createEvent, type Broker, type Chunk } from '@conveyor/messages';
+import { createTestBroker, createTestNamespace } from '@conveyor/messages/testing';
 import { createLogger } from '@conveyor/runtime';
 import { v4 as uuidv4 } from 'uuid';
 import { startStack, type Stack } from '../../src/stack/stack.js';
@@ -50,7 +50,7 @@ export async function startTestPipeline(options: {
       services: options.services ?? ['topology', 'leader', 'poller'],
       onLine: (name, line) => logs.push(`${name} | ${line}`),
     });
-    broker = await createBroker({
+    broker = await createTestBroker({
       amqpUrl: namespace.amqpUrl,
       namespace: namespace.namespace,
       logger: createLogger({ service: 'test', level: 'warn' }),
@@ -93,8 +93,7 @@ export async function startTestPipeline(options: {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       const run = await getRun(database.db, runId);
-      if (run && ['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(run.status) && run.completionPublished)
-        return run;
+      if (run && hasCompleted(run)) return run;
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
     throw new Error(`run ${runId} did not finish within ${timeoutMs} ms:\n${logs.slice(-60).join('\n')}`);

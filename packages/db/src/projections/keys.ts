@@ -11,11 +11,6 @@ export const pad = (n: number) => String(n).padStart(6, '0');
  */
 export const instant = (iso: string) => new Date(iso).toISOString();
 
-/** An ISO-8601 instant as MySQL DATETIME(3) text, UTC; DATETIME text passes through. */
-export function toDatetime(iso: string): string {
-  return iso.includes('T') ? instant(iso).replace('T', ' ').slice(0, 23) : iso.slice(0, 23);
-}
-
 /** Whether `candidate` beats the stored key (none stored: it does). */
 export function greater(stored: string | null | undefined, candidate: string): boolean {
   return stored === null || stored === undefined || candidate > stored;

@@ -1,6 +1,7 @@
 import { asc, gt, sql } from 'drizzle-orm';
 import { ConveyorEvent } from '@conveyor/messages';
 import type { Database } from '../database.js';
+import { datetimeIso } from '../datetime.js';
 import { runEvents } from '../schema.js';
 import { projectEvents } from './record-events.js';
 
@@ -33,7 +34,7 @@ export async function rebuildProjections(
         id: row.eventId,
         type: row.type,
         version: row.version,
-        occurredAt: `${row.occurredAt.replace(' ', 'T')}Z`,
+        occurredAt: datetimeIso(row.occurredAt),
         producer: row.producer,
         runId: row.runId,
         ...(row.taskId ? { taskId: row.taskId } : {}),

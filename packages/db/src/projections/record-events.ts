@@ -3,7 +3,7 @@ import { TransientError, type ConveyorEvent } from '@conveyor/messages';
 import type { Database } from '../database.js';
 import { insertRows, type Executor } from '../insert-rows.js';
 import { runEvents, runProcess, runs } from '../schema.js';
-import { toDatetime } from './keys.js';
+import { toDatetime } from '../datetime.js';
 import { emptyRun, evolveRun, type RunRow } from './run-row.js';
 import { emptyTask, evolveQueued, evolveTask, type TaskRow } from './task-row.js';
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createEvent, type ConveyorEvent } from '@conveyor/messages';
+import { createEvent, type ConveyorEvent, type TerminalRunStatus } from '@conveyor/messages';
 import { emptyRun, evolveRun, type RunRow } from './run-row.js';
 
 const runId = '33333333-3333-4333-8333-333333333333';
@@ -36,7 +36,7 @@ const planned = (generation: number, taskCount: number) =>
     now: now(),
     data: { topologyId: 'topo-1', taskCount, generation },
   });
-const completed = (generation: number, status: 'SUCCEEDED' | 'FAILED' | 'CANCELLED', reason?: string) =>
+const completed = (generation: number, status: TerminalRunStatus, reason?: string) =>
   createEvent('run.completed', {
     runId,
     producer: 'poller',

@@ -1,6 +1,7 @@
-import type { ConveyorEvent } from '@conveyor/messages';
+import { isTerminalRunStatus, type ConveyorEvent } from '@conveyor/messages';
 import type { runs } from '../schema.js';
-import { greater, instant, pad, toDatetime } from './keys.js';
+import { toDatetime } from '../datetime.js';
+import { greater, instant, pad } from './keys.js';
 
 export type RunRow = typeof runs.$inferSelect;
 
@@ -31,6 +32,13 @@ export function emptyRun(id: string): RunRow {
     topologyKey: '',
   };
 }
+
+/**
+ * Whether the run has ended and its `run.completed` is recorded: where live views of it stop. (A retry
+ * reopens a run whose completion was published, hence both.)
+ */
+export const hasCompleted = (run: Pick<RunRow, 'status' | 'completionPublished'>): boolean =>
+  isTerminalRunStatus(run.status) && run.completionPublished;
 
 /** Status moves by (generation, rank): a run.planned of a newer generation (a retry) reopens the run. */
 const RANK = { REQUESTED: 0, BUILDING_TOPOLOGY: 1, RUNNING: 2, TERMINAL: 3 } as const;

@@ -1,6 +1,7 @@
 import type { ConveyorEvent, EventOf, QueuedTask, TaskStatus } from '@conveyor/messages';
 import type { runProcess } from '../schema.js';
-import { greater, instant, pad, toDatetime } from './keys.js';
+import { toDatetime } from '../datetime.js';
+import { greater, instant, pad } from './keys.js';
 
 export type TaskRow = Omit<typeof runProcess.$inferSelect, 'id'>;
 

@@ -1,10 +1,11 @@
-import type { TaskCounts } from '@conveyor/messages';
+import type { TaskCounts, TerminalRunStatus } from '@conveyor/messages';
+import { datetimeMs } from '../datetime.js';
 
 /** What the poller publishes as `run.completed` for a run's generation. */
 export type Completion = {
   runId: string;
   generation: number;
-  status: 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
+  status: TerminalRunStatus;
   counts: TaskCounts;
   durationMs: number;
   reason?: string;
@@ -30,5 +31,5 @@ export function decideOutcome(run: {
 
 /** ms from the run's request (DATETIME text, UTC) to `now`. */
 export function durationSince(requestedAt: string | null, now: Date): number {
-  return requestedAt ? Math.max(0, now.getTime() - Date.parse(`${requestedAt.replace(' ', 'T')}Z`)) : 0;
+  return requestedAt ? Math.max(0, now.getTime() - datetimeMs(requestedAt)) : 0;
 }

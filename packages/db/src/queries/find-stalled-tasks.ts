@@ -1,6 +1,6 @@
 import { and, eq, lt, or, isNull } from 'drizzle-orm';
 import type { Database } from '../database.js';
-import { toDatetime } from '../projections/keys.js';
+import { toDatetime } from '../datetime.js';
 import { runProcess } from '../schema.js';
 
 /**
@@ -11,7 +11,7 @@ export async function findStalledTasks(
   db: Database,
   options: { olderThanMs: number; now: Date; runId?: string },
 ) {
-  const threshold = toDatetime(new Date(options.now.getTime() - options.olderThanMs).toISOString());
+  const threshold = toDatetime(options.now.getTime() - options.olderThanMs);
   return db
     .select()
     .from(runProcess)

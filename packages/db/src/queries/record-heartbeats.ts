@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../database.js';
-import { toDatetime } from '../projections/keys.js';
+import { toDatetime } from '../datetime.js';
 
 /**
  * Records workers' heartbeats (`at`: an ISO-8601 instant or DATETIME text, UTC) in one statement; the latest beat of a task

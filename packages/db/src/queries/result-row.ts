@@ -1,13 +1,3 @@
-/** One cable's results for one task: the columns of the results CSV (DESIGN §5). */
-export type ResultRow = {
-  selection: string;
-  startDate: string;
-  endDate: string;
-  cableId: string;
-  capacityKw: number;
-  peakKw: number;
-  peakAt: string;
-  utilization: number;
-  overloadedIntervals: number;
-  energyKwh: number;
-};
+// One cable's results for one task — the columns of the results CSV (DESIGN §5) — as the grid
+// calculation and the monolith define them: a task_results row holds exactly that.
+export type { ResultRow } from '@conveyor/grid';

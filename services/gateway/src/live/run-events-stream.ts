@@ -1,7 +1,6 @@
-import { getRun, listRunEvents } from '@conveyor/db';
+import { getRun, hasCompleted, listRunEvents } from '@conveyor/db';
 import { GraphQLError } from 'graphql';
 import { Repeater } from 'graphql-yoga';
-import { TERMINAL_STATUSES } from '../progress.js';
 import { liveEventView, recordedEventView, type RunEventView } from '../run-event.js';
 import type { StreamDeps } from './feed.js';
 
@@ -9,7 +8,7 @@ const PAGE = 500;
 
 const isCompletedRun = async (deps: StreamDeps, runId: string) => {
   const run = await getRun(deps.db, runId);
-  return run !== undefined && TERMINAL_STATUSES.has(run.status) && run.completionPublished;
+  return run !== undefined && hasCompleted(run);
 };
 
 /**

@@ -1,22 +1,27 @@
-import { countTasksByStatus, getRun } from '@conveyor/db';
+import { getRun, hasCompleted, readRunProgress } from '@conveyor/db';
+import { computeProgress, type RunProgress } from '@conveyor/messages';
 import { GraphQLError } from 'graphql';
 import { Repeater } from 'graphql-yoga';
-import { progressOf, TERMINAL_STATUSES, type RunProgress } from '../progress.js';
 import type { FeedMessage, StreamDeps } from './feed.js';
 
-type State = { progress: RunProgress; completed: boolean };
+export type RunProgressView = RunProgress & { runId: string };
+type State = { progress: RunProgressView; completed: boolean };
 
 /** The run's progress from the database; `completed` once its run.completed is published. */
 async function readState(deps: StreamDeps, runId: string): Promise<State | undefined> {
   const run = await getRun(deps.db, runId);
   if (!run) return undefined;
-  const progress = progressOf(run, await countTasksByStatus(deps.db, runId), deps.now());
-  return { progress, completed: TERMINAL_STATUSES.has(run.status) && run.completionPublished };
+  const progress = await readRunProgress(deps.db, run, deps.now());
+  return { progress: { runId, ...progress }, completed: hasCompleted(run) };
 }
 
 const sameProgress = (a: State, b: State) => JSON.stringify(a.progress) === JSON.stringify(b.progress);
 
-/** The next state after a message, or undefined when the message changes nothing shown. */
+/**
+ * The next state after a message, or undefined when the message changes nothing shown. The poller
+ * computes run.progress with the same computeProgress as a re-read; run.completed carries counts
+ * only, so the rate stays the last one measured (the window before the completion).
+ */
 function apply(state: State, message: FeedMessage): State | undefined {
   const { runId } = state.progress;
   if (message.type === 'run.progress') {
@@ -25,13 +30,9 @@ function apply(state: State, message: FeedMessage): State | undefined {
   }
   if (message.type === 'run.completed') {
     const { counts, status } = message.data;
-    const done = counts.finished + counts.failed + counts.cancelled;
-    const percent = counts.total ? (done * 100) / counts.total : 100;
     const { tasksPerSecond } = state.progress;
-    return {
-      progress: { runId, ...counts, status, percent, tasksPerSecond, etaSeconds: 0 },
-      completed: true,
-    };
+    const progress = computeProgress({ status, counts, plannedTasks: null, tasksPerSecond });
+    return { progress: { runId, ...progress }, completed: true };
   }
   return undefined;
 }
@@ -40,8 +41,8 @@ function apply(state: State, message: FeedMessage): State | undefined {
  * `runProgress`: the current progress first, then each change (from the poller's run.progress
  * notifications, and from the database when no message came for a while); ends after run.completed.
  */
-export function streamRunProgress(deps: StreamDeps, runId: string): Repeater<RunProgress> {
-  return new Repeater<RunProgress>(async (push, stop) => {
+export function streamRunProgress(deps: StreamDeps, runId: string): Repeater<RunProgressView> {
+  return new Repeater<RunProgressView>(async (push, stop) => {
     const channel = deps.open(runId);
     void stop.then(() => channel.close());
     try {

@@ -1,5 +1,6 @@
 import { emptyRun, evolveRun, getRun, listRuns, type Run } from '@conveyor/db';
 import { Repeater } from 'graphql-yoga';
+import { ActiveRunStatus } from '@conveyor/messages';
 import type { FeedMessage, StreamDeps } from './feed.js';
 
 /** Runs not yet finished that a new subscriber receives first. */
@@ -18,10 +19,7 @@ export function streamRuns(deps: StreamDeps): Repeater<Run> {
     const channel = deps.open(null);
     void stop.then(() => channel.close());
     try {
-      const active = await listRuns(deps.db, {
-        status: ['REQUESTED', 'BUILDING_TOPOLOGY', 'RUNNING'],
-        limit: ACTIVE_LIMIT,
-      });
+      const active = await listRuns(deps.db, { status: ActiveRunStatus.options, limit: ACTIVE_LIMIT });
       for (const run of active) await push(run);
       while (!channel.isClosed()) {
         const first = await channel.next(60_000);

@@ -1,6 +1,5 @@
 import { getRun, type Run } from '@conveyor/db';
-import { createEvent, eventIdFor } from '@conveyor/messages';
-import { TERMINAL_STATUSES } from '../progress.js';
+import { createEvent, eventIdFor, isTerminalRunStatus } from '@conveyor/messages';
 import { builder } from './builder.js';
 import { RunAlreadyFinishedError, RunNotFoundError } from './errors.js';
 import { RunRef } from './run.js';
@@ -26,7 +25,7 @@ builder.mutationField('cancelRun', (t) =>
     resolve: async (_, args, context) => {
       const run = await getRun(context.db, String(args.id));
       if (!run) return RunNotFoundError.make(`no run ${args.id}`, 'id');
-      if (TERMINAL_STATUSES.has(run.status))
+      if (isTerminalRunStatus(run.status))
         return RunAlreadyFinishedError.make(`run ${run.id} is already ${run.status}`, 'id');
       await context.publishEvent(
         createEvent('run.cancel-requested', {

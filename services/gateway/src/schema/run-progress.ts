@@ -1,23 +1,21 @@
-import type { RunProgress } from '../progress.js';
+import type { RunProgressView } from '../live/run-progress-stream.js';
 import { builder } from './builder.js';
 import { RunStatus } from './run.js';
+import { taskCountFields } from './task-counts.js';
 
-const RunProgressRef = builder.objectRef<RunProgress>('RunProgress').implement({
+const RunProgressRef = builder.objectRef<RunProgressView>('RunProgress').implement({
   description: "A run's status and task counts, with its rate and ETA.",
   fields: (t) => ({
     runId: t.exposeID('runId'),
     status: t.field({ type: RunStatus, resolve: (progress) => progress.status }),
-    total: t.exposeInt('total'),
-    queued: t.exposeInt('queued'),
-    started: t.exposeInt('started'),
-    finished: t.exposeInt('finished'),
-    failed: t.exposeInt('failed'),
-    cancelled: t.exposeInt('cancelled'),
-    percent: t.exposeFloat('percent', { description: '0–100' }),
-    tasksPerSecond: t.exposeFloat('tasksPerSecond'),
+    ...taskCountFields(t),
+    percent: t.exposeFloat('percent', { description: 'As Run.percent: 0–100' }),
+    tasksPerSecond: t.exposeFloat('tasksPerSecond', {
+      description: 'As Run.tasksPerSecond: terminal tasks per second over the last 60 s',
+    }),
     etaSeconds: t.exposeFloat('etaSeconds', {
       nullable: true,
-      description: '0 once terminal, null while unknown',
+      description: 'As Run.etaSeconds: 0 once terminal or no task is left, null while unknown',
     }),
   }),
 });

@@ -1,24 +1,26 @@
 import {
   countTasksByStatus,
+  datetimeIso,
+  datetimeMs,
   findStalledTasks,
   getRun,
   getTopology,
   listRunEvents,
   listRuns,
   listTasks,
+  readRunProgress,
   summarizeResults,
   type Run,
 } from '@conveyor/db';
 import { RunStatus as RunStatusValues, type TaskCounts } from '@conveyor/messages';
 import type { Context } from '../context.js';
-import { progressOf } from '../progress.js';
 import { sumTaskEnergy } from '../queries/sum-task-energy.js';
 import { recordedEventView } from '../run-event.js';
 import { builder } from './builder.js';
 import { connectionType, numericCursor, pageLimit, toPage } from './pagination.js';
 import { RunEventRef } from './run-event.js';
+import { taskCountFields } from './task-counts.js';
 import { TaskRef, TaskStatus } from './task.js';
-import { isoTimestamp } from './timestamps.js';
 import { TopologyRef } from './topology.js';
 
 export const RunStatus = builder.enumType('RunStatus', { values: RunStatusValues.options });
@@ -57,14 +59,7 @@ const RunRequestRef = builder.objectRef<Run>('RunRequest').implement({
 
 const CountsRef = builder.objectRef<TaskCounts>('TaskCounts').implement({
   description: "The run's tasks per status (total: all of them).",
-  fields: (t) => ({
-    total: t.exposeInt('total'),
-    queued: t.exposeInt('queued'),
-    started: t.exposeInt('started'),
-    finished: t.exposeInt('finished'),
-    failed: t.exposeInt('failed'),
-    cancelled: t.exposeInt('cancelled'),
-  }),
+  fields: (t) => taskCountFields(t),
 });
 
 type Summary = Awaited<ReturnType<typeof summarizeResults>> & { energyKwh: number | null };
@@ -89,8 +84,10 @@ const ResultSummaryRef = builder.objectRef<Summary>('ResultSummary').implement({
 
 const counts = (run: Run, context: Context) =>
   context.once(run, 'counts', () => countTasksByStatus(context.db, run.id));
-const progress = async (run: Run, context: Context) =>
-  progressOf(run, await counts(run, context), context.now());
+const progress = (run: Run, context: Context) =>
+  context.once(run, 'progress', async () =>
+    readRunProgress(context.db, run, context.now(), await counts(run, context)),
+  );
 
 const TaskConnection = connectionType('TaskConnection', TaskRef);
 const RunEventConnection = connectionType('RunEventConnection', RunEventRef);
@@ -103,16 +100,21 @@ RunRef.implement({
     request: t.field({ type: RunRequestRef, resolve: (run) => run }),
     counts: t.field({ type: CountsRef, resolve: (run, _, context) => counts(run, context) }),
     percent: t.float({
-      description: 'Tasks in a terminal state over all planned tasks, 0–100',
+      description:
+        'Tasks FINISHED, FAILED or CANCELLED over all the run’s tasks (at least its first plan), 0–100; ' +
+        'a run without tasks: 100 once terminal, else 0',
       resolve: async (run, _, context) => (await progress(run, context)).percent,
     }),
     tasksPerSecond: t.float({
-      description: 'Average since the run was planned',
+      description:
+        'Tasks that became terminal per second over the last 60 s (since planning when the run is younger; ' +
+        'before its completion once terminal): the same number as runProgress',
       resolve: async (run, _, context) => (await progress(run, context)).tasksPerSecond,
     }),
     etaSeconds: t.float({
       nullable: true,
-      description: 'Seconds left at that rate; 0 once terminal, null while unknown',
+      description:
+        'Seconds left at that rate; 0 once terminal or no task is left, null while unknown (nothing planned yet, or a rate of 0)',
       resolve: async (run, _, context) => (await progress(run, context)).etaSeconds,
     }),
     durationMs: t.float({
@@ -120,17 +122,17 @@ RunRef.implement({
       description: 'From the request to completion (or to now while the run goes on)',
       resolve: (run, _, context) => {
         if (!run.requestedAt) return null;
-        const end = run.completedAt ? Date.parse(isoTimestamp(run.completedAt)!) : context.now();
-        return end - Date.parse(isoTimestamp(run.requestedAt)!);
+        const end = run.completedAt ? datetimeMs(run.completedAt) : context.now();
+        return end - datetimeMs(run.requestedAt);
       },
     }),
-    requestedAt: t.string({ nullable: true, resolve: (run) => isoTimestamp(run.requestedAt) }),
+    requestedAt: t.string({ nullable: true, resolve: (run) => datetimeIso(run.requestedAt) }),
     startedAt: t.string({
       nullable: true,
       description: 'When it was planned',
-      resolve: (run) => isoTimestamp(run.startedAt),
+      resolve: (run) => datetimeIso(run.startedAt),
     }),
-    completedAt: t.string({ nullable: true, resolve: (run) => isoTimestamp(run.completedAt) }),
+    completedAt: t.string({ nullable: true, resolve: (run) => datetimeIso(run.completedAt) }),
     reason: t.exposeString('reason', { nullable: true, description: 'Why it failed, when it did' }),
     generation: t.exposeInt('generation', { description: 'Raised by each retry of failed tasks' }),
     taskCount: t.int({ nullable: true, resolve: (run) => run.taskCount }),

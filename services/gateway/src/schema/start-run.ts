@@ -1,6 +1,6 @@
 import { v4 as uuidv4 } from 'uuid';
 import { emptyRun, evolveRun, getRun, type Run } from '@conveyor/db';
-import { parseSource, parseTaskDate } from '@conveyor/grid';
+import { validateRunRequest, type RunRequestProblem } from '@conveyor/grid';
 import { createEvent, type Chunk as ChunkValue } from '@conveyor/messages';
 import { builder } from './builder.js';
 import {
@@ -49,57 +49,16 @@ const StartRunResult = builder.unionType('StartRunResult', {
   ],
 });
 
-export type StartRunRequest = {
-  topologySource: string;
-  from: string;
-  to: string;
-  chunk?: string | null;
-  selections?: string[] | null;
-};
-
-/** Limits of the columns that keep a request (runs.topology_source, run_process.selection). */
-const MAX_SOURCE_LENGTH = 1024;
-const MAX_SELECTION_LENGTH = 128;
-const MAX_SELECTIONS = 10_000;
-
-/** The first thing wrong with a request, as a typed error; null when it is valid. */
-export function validateStartRun(input: StartRunRequest): UserError | null {
-  const dates: Partial<Record<'from' | 'to', number>> = {};
-  for (const field of ['from', 'to'] as const) {
-    try {
-      dates[field] = parseTaskDate(input[field]);
-    } catch (error) {
-      return MalformedDateError.make((error as Error).message, field);
-    }
-  }
-  if (dates.to! < dates.from!)
-    return InvalidWindowError.make(`the window ends (${input.to}) before it starts (${input.from})`, 'to');
-  if (input.topologySource.length > MAX_SOURCE_LENGTH)
-    return InvalidSourceError.make(`longer than ${MAX_SOURCE_LENGTH} characters`, 'topologySource');
-  try {
-    parseSource(input.topologySource);
-  } catch (error) {
-    return InvalidSourceError.make((error as Error).message, 'topologySource');
-  }
-  const ids = input.selections;
-  if (ids) {
-    if (ids.length === 0 || ids.length > MAX_SELECTIONS)
-      return InvalidSelectionsError.make(
-        `give 1 to ${MAX_SELECTIONS} selections, or omit the list to compute them all`,
-        'selections',
-      );
-    const bad = ids.find((id) => id.trim() !== id || id === '' || id.length > MAX_SELECTION_LENGTH);
-    if (bad !== undefined)
-      return InvalidSelectionsError.make(
-        `"${bad}" is not a selection id (non-blank, no surrounding spaces, at most ${MAX_SELECTION_LENGTH} characters)`,
-        'selections',
-      );
-    const repeated = ids.find((id, i) => ids.indexOf(id) !== i);
-    if (repeated !== undefined)
-      return InvalidSelectionsError.make(`"${repeated}" is listed twice`, 'selections');
-  }
-  return null;
-}
+/** The typed error of each problem validateRunRequest finds. */
+const ERROR_OF_PROBLEM = {
+  'malformed-date': MalformedDateError,
+  'invalid-window': InvalidWindowError,
+  'invalid-source': InvalidSourceError,
+  'invalid-selections': InvalidSelectionsError,
+} as const satisfies Record<
+  RunRequestProblem['kind'],
+  { make: (message: string, field: string) => UserError }
+>;
 
 builder.mutationField('startRun', (t) =>
   t.field({
@@ -108,8 +67,10 @@ builder.mutationField('startRun', (t) =>
       'Requests a run: publishes run.requested. Selections unknown to the topology fail the run once it is built.',
     args: { input: t.arg({ type: StartRunInput, required: true }) },
     resolve: async (_, { input }, context) => {
-      const invalid = validateStartRun(input) ?? checkTaskCount(input, context.maxTasksPerRun);
-      if (invalid) return invalid;
+      const problem = validateRunRequest(input);
+      if (problem) return ERROR_OF_PROBLEM[problem.kind].make(problem.message, problem.field);
+      const tooMany = checkTaskCount(input, context.maxTasksPerRun);
+      if (tooMany) return tooMany;
       const runId = uuidv4();
       const event = createEvent('run.requested', {
         runId,

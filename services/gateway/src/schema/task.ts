@@ -1,7 +1,6 @@
-import { getTask, type Task } from '@conveyor/db';
+import { datetimeIso, getTask, type Task } from '@conveyor/db';
 import { TaskStatus as TaskStatusValues } from '@conveyor/messages';
 import { builder } from './builder.js';
-import { isoTimestamp } from './timestamps.js';
 
 export const TaskStatus = builder.enumType('TaskStatus', { values: TaskStatusValues.options });
 
@@ -17,9 +16,9 @@ export const TaskRef = builder.objectRef<Task>('Task').implement({
     generation: t.exposeInt('generation', { description: 'Raised by each retry of the task' }),
     attempt: t.exposeInt('attempt'),
     workerId: t.exposeString('workerId', { nullable: true }),
-    queuedAt: t.string({ nullable: true, resolve: (task) => isoTimestamp(task.queuedAt) }),
-    startedAt: t.string({ nullable: true, resolve: (task) => isoTimestamp(task.startedAt) }),
-    finishedAt: t.string({ nullable: true, resolve: (task) => isoTimestamp(task.finishedAt) }),
+    queuedAt: t.string({ nullable: true, resolve: (task) => datetimeIso(task.queuedAt) }),
+    startedAt: t.string({ nullable: true, resolve: (task) => datetimeIso(task.startedAt) }),
+    finishedAt: t.string({ nullable: true, resolve: (task) => datetimeIso(task.finishedAt) }),
     durationMs: t.exposeFloat('durationMs', { nullable: true }),
     error: t.exposeString('error', { nullable: true }),
     summary: t.string({

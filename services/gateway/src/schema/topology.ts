@@ -1,4 +1,4 @@
-import { getTopology } from '@conveyor/db';
+import { datetimeIso, getTopology } from '@conveyor/db';
 import { builder } from './builder.js';
 
 type Topology = NonNullable<Awaited<ReturnType<typeof getTopology>>>;
@@ -11,7 +11,7 @@ export const TopologyRef = builder.objectRef<Topology>('Topology').implement({
     source: t.exposeString('source'),
     nodeCount: t.exposeInt('nodeCount'),
     selections: t.exposeStringList('selections'),
-    createdAt: t.string({ resolve: (topology) => `${topology.createdAt.replace(' ', 'T')}Z` }),
+    createdAt: t.string({ resolve: (topology) => datetimeIso(topology.createdAt) }),
   }),
 });
 

@@ -1,8 +1,7 @@
 // A listening gateway fed by the broker as in production: a test database, a broker namespace, the
 // replica's feed queue, and a broker to publish what the poller would.
 import { createTestDatabase } from '@conveyor/db/testing';
-import { createBroker } from '@conveyor/messages';
-import { createTestNamespace } from '@conveyor/messages/testing';
+import { createTestBroker, createTestNamespace } from '@conveyor/messages/testing';
 import { createLogger } from '@conveyor/runtime';
 import { createLiveFeed, type LiveFeedOptions } from '../../src/live/feed.js';
 import { startGatewayServer, type GatewayServer } from '../../src/server.js';
@@ -16,8 +15,8 @@ export async function startFedGateway(replicaId: string, feedOptions: LiveFeedOp
   const namespace = await createTestNamespace();
   const logger = createLogger({ service: 'gateway-test', level: 'silent' });
   const brokerOptions = { amqpUrl: namespace.amqpUrl, namespace: namespace.namespace, logger };
-  const gatewayBroker = await createBroker({ ...brokerOptions, gatewayReplicaId: replicaId });
-  const publisher = await createBroker(brokerOptions);
+  const gatewayBroker = await createTestBroker({ ...brokerOptions, gatewayReplicaId: replicaId });
+  const publisher = await createTestBroker(brokerOptions);
   const live = createLiveFeed(database.db, feedOptions);
   const feed = await gatewayBroker.subscribeFeed({
     subscription: 'gateway',

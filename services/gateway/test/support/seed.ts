@@ -2,7 +2,7 @@
 // results written through writeTaskResults.
 import { v4 as uuidv4 } from 'uuid';
 import { recordEvents, writeTaskResults, type Database, type ResultRow } from '@conveyor/db';
-import { createEvent, taskIdFor, type ConveyorEvent } from '@conveyor/messages';
+import { createEvent, taskIdFor, type ConveyorEvent, type TerminalRunStatus } from '@conveyor/messages';
 
 export type SeedOptions = {
   /** Tasks: selections '1', '2', … over January 2023, one month each. */
@@ -10,7 +10,7 @@ export type SeedOptions = {
   finished?: number;
   failed?: number;
   /** Records run.completed with this status. */
-  completed?: 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
+  completed?: TerminalRunStatus;
   topologyId?: string;
   requestedAt?: Date;
 };

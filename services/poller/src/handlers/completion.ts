@@ -38,7 +38,6 @@ function completedEvent(completion: Completion) {
  * leaves an unpublished completion, which `republishCompletions` finds on the next poll.
  */
 export async function completeRuns(runIds: string[] | undefined, deps: CompletionDeps): Promise<void> {
-  if (runIds?.length === 0) return;
   const completions = await findCompletableRuns(deps.db, runIds);
   const claimed: Completion[] = [];
   for (const completion of completions) {

@@ -6,7 +6,6 @@ export async function handleHeartbeat(
   message: ConveyorEvent | ConveyorNotification,
   deps: { db: Database },
 ): Promise<void> {
-  if (message.type !== 'task.heartbeat' || !message.taskId) return;
-  const at = message.occurredAt.replace('T', ' ').replace('Z', '').slice(0, 23);
-  await recordHeartbeats(deps.db, [{ taskId: message.taskId, at }]);
+  if (message.type !== 'task.heartbeat') return;
+  await recordHeartbeats(deps.db, [{ taskId: message.taskId, at: message.occurredAt }]);
 }

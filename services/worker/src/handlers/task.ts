@@ -3,7 +3,6 @@ import {
   PermanentError,
   errorMessage,
   createEvent,
-  createNotification,
   type ConveyorEvent,
   type ConveyorNotification,
   type ErrorKind,
@@ -11,7 +10,8 @@ import {
   type TaskMessage,
 } from '@conveyor/messages';
 import type { Logger } from '@conveyor/runtime';
-import type { Calculation } from '../calculations/calculation.js';
+import type { Calculation, CalculationOutput } from '../calculations/calculation.js';
+import { startHeartbeat } from '../heartbeat.js';
 
 export type TaskDeps = {
   workerId: string;
@@ -36,41 +36,89 @@ export type TaskContext = Pick<SubscriptionContext, 'attempt' | 'redelivered' | 
 
 /**
  * Computes one task: skips it when its run is cancelled, otherwise publishes `task.started`, runs the
- * calculation (aborted on cancellation or shutdown), writes its results, publishes `task.finished`.
- * Errors go back to the subscription, which decides retry or dead-letter and calls `reportTaskFailure`.
+ * calculation (with heartbeats; aborted on cancellation or shutdown), writes its results, publishes
+ * `task.finished`. Errors go back to the subscription, which decides retry or dead-letter and calls
+ * `reportTaskFailure`.
  */
 export async function handleTask(task: TaskMessage, context: TaskContext, deps: TaskDeps): Promise<void> {
-  const event = { runId: task.run_id, taskId: task.task_id, producer: 'worker' };
-  const generation = task.generation;
-  if (await deps.isRunCancelled(task.run_id)) {
-    context.releaseSlot();
-    await deps.publishEvent(
-      createEvent('task.cancelled', { ...event, data: { workerId: deps.workerId, generation } }),
-    );
-    return;
-  }
+  if (await deps.isRunCancelled(task.run_id)) return skipCancelledTask(task, context, deps);
   const calculation = deps.calculations.get(task.calculation);
   if (!calculation) throw new PermanentError(`unknown calculation "${task.calculation}"`);
 
   const startedAt = deps.now();
   const clock = performance.now();
-  // Not awaited here: the calculation need not wait for the broker. The confirm is awaited together
-  // with task.finished's (same channel, so published before it), before the task is acked.
+  const started = announceStart(task, context, deps, startedAt);
+  const output = await runCalculation(task, context, deps, calculation);
+  const seconds = (deps.now().getTime() - startedAt.getTime()) / 1000;
+  if (!output) {
+    context.releaseSlot();
+    await Promise.all([started, publishCancelled(task, deps)]);
+    deps.onTaskDone(task.calculation, 'cancelled', seconds);
+    return;
+  }
+  const computedMs = performance.now() - clock;
+  await writeResults(task, context, deps, output);
+  const writtenMs = performance.now() - clock;
+  context.releaseSlot();
+  await Promise.all([started, reportFinished(task, context, deps, { startedAt, output })]);
+  deps.onTaskDone(task.calculation, 'finished', seconds);
+  // Where a task's time goes (ms since it was taken), for tuning.
+  deps.logger.debug(
+    { taskId: task.task_id, computedMs, writtenMs, doneMs: performance.now() - clock },
+    'task finished',
+  );
+}
+
+const eventBase = (task: TaskMessage) => ({ runId: task.run_id, taskId: task.task_id, producer: 'worker' });
+
+/** A task of a cancelled run is acknowledged without computing: `task.cancelled`. */
+async function skipCancelledTask(task: TaskMessage, context: TaskContext, deps: TaskDeps): Promise<void> {
+  context.releaseSlot();
+  await publishCancelled(task, deps);
+}
+
+function publishCancelled(task: TaskMessage, deps: TaskDeps): Promise<void> {
+  return deps.publishEvent(
+    createEvent('task.cancelled', {
+      ...eventBase(task),
+      data: { workerId: deps.workerId, generation: task.generation },
+    }),
+  );
+}
+
+/**
+ * Publishes `task.started`, not awaited here: the calculation need not wait for the broker. Its
+ * confirm is awaited with task.finished's (same channel, so published before it), before the ack.
+ */
+function announceStart(task: TaskMessage, context: TaskContext, deps: TaskDeps, startedAt: Date) {
   const started = deps.publishEvent(
     createEvent('task.started', {
-      ...event,
+      ...eventBase(task),
       data: {
         attempt: context.attempt,
         workerId: deps.workerId,
         startedAt: startedAt.toISOString(),
-        generation,
+        generation: task.generation,
       },
       now: startedAt,
     }),
   );
   // A failed attempt is reported by task.failed, whatever became of its task.started.
   started.catch(() => undefined);
+  return started;
+}
 
+/**
+ * Runs the calculation with heartbeats. Resolves with its output, or null when the run was cancelled
+ * meanwhile (the calculation stopped early on the signal); a shutdown's abort and any other error
+ * reject, for the subscription to hand the task back or fail it.
+ */
+async function runCalculation(
+  task: TaskMessage,
+  context: TaskContext,
+  deps: TaskDeps,
+  calculation: Calculation,
+): Promise<CalculationOutput | null> {
   // Aborted on the run's cancellation or on shutdown (`context.signal`); one controller with a
   // listener instead of AbortSignal.any, whose signals cost a lot per task on Node 20.
   const cancelled = new AbortController();
@@ -78,24 +126,12 @@ export async function handleTask(task: TaskMessage, context: TaskContext, deps: 
   if (context.signal.aborted) stop();
   else context.signal.addEventListener('abort', stop, { once: true });
   let progress: number | null = null;
-  const heartbeat = setInterval(() => {
-    void deps
-      .publishNotification(
-        createNotification('task.heartbeat', {
-          ...event,
-          data: { workerId: deps.workerId, attempt: context.attempt, generation, progress },
-        }) as ConveyorNotification,
-      )
-      .catch(() => undefined);
-    void deps.isRunCancelled(task.run_id).then(
-      (yes) => yes && cancelled.abort(new Error('run cancelled')),
-      () => undefined,
-    );
-  }, deps.heartbeatMs);
-
-  let output;
+  const stopHeartbeat = startHeartbeat(task, context.attempt, deps, {
+    progress: () => progress,
+    onCancelled: () => cancelled.abort(new Error('run cancelled')),
+  });
   try {
-    output = await calculation.run(task, {
+    return await calculation.run(task, {
       attempt: context.attempt,
       signal: cancelled.signal,
       loadTopology: deps.loadTopology,
@@ -103,61 +139,51 @@ export async function handleTask(task: TaskMessage, context: TaskContext, deps: 
     });
   } catch (error) {
     if (!cancelled.signal.aborted || context.signal.aborted) throw error;
+    return null;
   } finally {
-    clearInterval(heartbeat);
+    stopHeartbeat();
     context.signal.removeEventListener('abort', stop);
   }
+}
 
-  const seconds = (deps.now().getTime() - startedAt.getTime()) / 1000;
-  if (!output) {
-    context.releaseSlot();
-    await Promise.all([
-      started,
-      deps.publishEvent(
-        createEvent('task.cancelled', { ...event, data: { workerId: deps.workerId, generation } }),
-      ),
-    ]);
-    deps.onTaskDone(task.calculation, 'cancelled', seconds);
-    return;
-  }
-  const computedMs = performance.now() - clock;
+/** Writes the task's result rows; a retried or redelivered attempt replaces what an earlier one wrote. */
+async function writeResults(
+  task: TaskMessage,
+  context: TaskContext,
+  deps: TaskDeps,
+  output: CalculationOutput,
+): Promise<void> {
   // A first, never-redelivered attempt cannot have rows from an earlier one to replace.
   const replace = context.attempt > 1 || context.redelivered;
-  if (output.rows.length > 0 || replace) {
-    await deps.writeResults(
-      { runId: task.run_id, taskId: task.task_id, rows: output.rows, replace },
-      context.signal,
-    );
-  }
-  const writtenMs = performance.now() - clock;
-  context.releaseSlot();
+  if (output.rows.length === 0 && !replace) return;
+  await deps.writeResults(
+    { runId: task.run_id, taskId: task.task_id, rows: output.rows, replace },
+    context.signal,
+  );
+}
+
+/** Publishes `task.finished` with the calculation's summary; resolves once the broker confirmed it. */
+function reportFinished(
+  task: TaskMessage,
+  context: TaskContext,
+  deps: TaskDeps,
+  done: { startedAt: Date; output: CalculationOutput },
+): Promise<void> {
   const finishedAt = deps.now();
-  const finished = deps.publishEvent(
+  return deps.publishEvent(
     createEvent('task.finished', {
-      ...event,
+      ...eventBase(task),
       data: {
         attempt: context.attempt,
         workerId: deps.workerId,
         finishedAt: finishedAt.toISOString(),
-        durationMs: finishedAt.getTime() - startedAt.getTime(),
-        summary: output.summary,
-        resultRows: output.rows.length,
-        generation,
+        durationMs: finishedAt.getTime() - done.startedAt.getTime(),
+        summary: done.output.summary,
+        resultRows: done.output.rows.length,
+        generation: task.generation,
       },
       now: finishedAt,
     }),
-  );
-  await Promise.all([started, finished]);
-  deps.onTaskDone(task.calculation, 'finished', seconds);
-  // Where a task's time goes (ms since it was taken), for tuning.
-  deps.logger.debug(
-    {
-      taskId: task.task_id,
-      computedMs,
-      writtenMs,
-      doneMs: performance.now() - clock,
-    },
-    'task finished',
   );
 }
 
@@ -175,9 +201,7 @@ export async function reportTaskFailure(
   );
   await deps.publishEvent(
     createEvent('task.failed', {
-      runId: task.run_id,
-      taskId: task.task_id,
-      producer: 'worker',
+      ...eventBase(task),
       data: {
         attempt: decision.attempt,
         workerId: deps.workerId,

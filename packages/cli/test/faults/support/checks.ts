@@ -1,6 +1,7 @@
 // What every fault test checks after its run, and the row it adds to the suite's report.
 import { appendFile } from 'node:fs/promises';
 import { sql } from 'drizzle-orm';
+import { datetimeIso, datetimeMs, toDatetime } from '@conveyor/db';
 import { expect } from 'vitest';
 import type { TestPipeline } from '../../support/pipeline.js';
 import { exportedCsv, monolithCsv } from '../../support/results.js';
@@ -127,10 +128,10 @@ export async function recoveryMs(p: TestPipeline, runId: string, since: Date): P
   const [row] = await rows(
     p,
     sql`SELECT MIN(occurred_at) AS at FROM run_events
-        WHERE run_id = ${runId} AND type = 'task.finished' AND occurred_at > ${mysqlTime(since)}`,
+        WHERE run_id = ${runId} AND type = 'task.finished' AND occurred_at > ${toDatetime(since)}`,
   );
   if (typeof row?.at !== 'string') return null;
-  return Date.parse(`${row.at.replace(' ', 'T')}Z`) - since.getTime();
+  return datetimeMs(row.at) - since.getTime();
 }
 
 /**
@@ -153,11 +154,7 @@ export async function redeliveryMs(p: TestPipeline, runId: string, workerId: str
               AND JSON_VALUE(d.data, '$.workerId') = ${workerId})`,
   );
   if (typeof row?.at !== 'string' || Number(row.tasks) === 0) return null;
-  return Date.parse(`${row.at.replace(' ', 'T')}Z`) - since.getTime();
-}
-
-export function mysqlTime(date: Date) {
-  return date.toISOString().replace('T', ' ').replace('Z', '');
+  return datetimeMs(row.at) - since.getTime();
 }
 
 /** Publishes again every event recorded for the run so far, as a duplicate delivery would. */
@@ -174,7 +171,7 @@ export async function replayRecordedEvents(p: TestPipeline, runId: string): Prom
         id: event.event_id,
         type: event.type,
         version: event.version,
-        occurredAt: `${String(event.occurred_at).replace(' ', 'T')}Z`,
+        occurredAt: datetimeIso(String(event.occurred_at)),
         producer: event.producer,
         runId: event.run_id,
         ...(event.task_id ? { taskId: event.task_id } : {}),

@@ -1,0 +1,34 @@
+import { createNotification, type ConveyorNotification, type TaskMessage } from '@conveyor/messages';
+
+/**
+ * While a task runs, every `heartbeatMs`: a `task.heartbeat` (the poller's sign that the task is not
+ * stalled, with the calculation's progress), and a look whether its run was cancelled, then
+ * `onCancelled`. Neither may fail the task: a lost beat or check is just skipped. Returns the stop.
+ */
+export function startHeartbeat(
+  task: TaskMessage,
+  attempt: number,
+  deps: {
+    workerId: string;
+    heartbeatMs: number;
+    publishNotification: (notification: ConveyorNotification) => Promise<void>;
+    isRunCancelled: (runId: string) => Promise<boolean>;
+  },
+  state: { progress: () => number | null; onCancelled: () => void },
+): () => void {
+  const beat = () => {
+    const heartbeat = createNotification('task.heartbeat', {
+      runId: task.run_id,
+      taskId: task.task_id,
+      producer: 'worker',
+      data: { workerId: deps.workerId, attempt, generation: task.generation, progress: state.progress() },
+    }) as ConveyorNotification;
+    void deps.publishNotification(heartbeat).catch(() => undefined);
+    void deps.isRunCancelled(task.run_id).then(
+      (cancelled) => cancelled && state.onCancelled(),
+      () => undefined,
+    );
+  };
+  const timer = setInterval(beat, deps.heartbeatMs);
+  return () => clearInterval(timer);
+}
