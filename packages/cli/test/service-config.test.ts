@@ -10,7 +10,8 @@ function startService(service: string, env: Record<string, string>) {
       cwd: repoRoot,
       env: { ...process.env, ...env },
       encoding: 'utf8',
-      timeout: 30_000,
+      // A service exits at once on a bad variable; tsx's start alone takes tens of seconds under load.
+      timeout: 120_000,
     },
   );
 }
