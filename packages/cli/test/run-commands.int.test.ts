@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { v4 as uuidv4 } from 'uuid';
 import { getRun, recordEvents, writeTaskResults } from '@conveyor/db';
+import { taskPartitionOf } from '@conveyor/db/testing';
 import { RESULT_CSV_HEADER } from '@conveyor/grid';
 import { createEvent, taskIdFor } from '@conveyor/messages';
 import { freePort } from '../src/stack/processes.js';
@@ -112,10 +113,9 @@ async function seedFinishedRun(status: 'SUCCEEDED' | 'FAILED') {
     createEvent('run.completed', { ...base, data: { status, counts, durationMs: 10, generation: 0 } }),
   ]);
   if (status === 'SUCCEEDED') {
-    await writeTaskResults(pipeline.database.db, {
-      runId,
-      taskId: task.taskId,
-      rows: [
+    await writeTaskResults(
+      pipeline.database.db,
+      taskPartitionOf({ runId, taskId: task.taskId }, [
         {
           ...task,
           cableId: 'k1',
@@ -126,8 +126,8 @@ async function seedFinishedRun(status: 'SUCCEEDED' | 'FAILED') {
           overloadedIntervals: 0,
           energyKwh: 7,
         },
-      ],
-    });
+      ]),
+    );
   }
   return runId;
 }

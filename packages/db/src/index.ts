@@ -40,7 +40,8 @@ export { findTopologyByHash } from './queries/find-topology-by-hash.js';
 export { getTopology } from './queries/get-topology.js';
 export { loadTopology } from './queries/load-topology.js';
 
-export type { ResultRow } from './queries/result-row.js';
 export { writeTaskResults } from './queries/write-task-results.js';
+export type { TaskPartition } from './queries/write-task-results.js';
 export { streamTaskResults } from './queries/stream-task-results.js';
 export { summarizeResults } from './queries/summarize-results.js';
+export { listPartitionHeads } from './queries/list-partition-heads.js';

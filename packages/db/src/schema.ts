@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import type { PartitionStats } from '@conveyor/grid';
 import type { RunStatus, TaskStatus } from '@conveyor/messages';
 import {
   bigint,
@@ -10,7 +11,6 @@ import {
   index,
   int,
   mysqlTable,
-  primaryKey,
   text,
   varchar,
 } from 'drizzle-orm/mysql-core';
@@ -119,6 +119,7 @@ export const runProcess = mysqlTable(
   (t) => [
     index('run_process_run_status').on(t.runId, t.taskStatus),
     index('run_process_stalled').on(t.taskStatus, t.startedAt),
+    index('run_process_run_finished').on(t.runId, t.finishedAt),
   ],
 );
 
@@ -135,25 +136,22 @@ export const topologies = mysqlTable('topologies', {
     .default(sql`CURRENT_TIMESTAMP(3)`),
 });
 
-/** The exported output: one row per task and cable, the columns of the results CSV (DESIGN §5). */
+/**
+ * The exported output as one result partition per task (DESIGN §3): the task's rows (the columns of
+ * the results CSV) encoded and compressed in `data` (`encodePartition` of @conveyor/grid), with
+ * `stats` (its summary and overloaded cables) beside them for summaries and the overload report.
+ */
 export const taskResults = mysqlTable(
   'task_results',
   {
+    taskId: char('task_id', { length: 36 }).primaryKey(),
     runId: char('run_id', { length: 36 }).notNull(),
-    taskId: char('task_id', { length: 36 }).notNull(),
     selection: binaryId('selection').notNull(),
     startDate: varchar('start_date', { length: 16 }).notNull(),
     endDate: varchar('end_date', { length: 16 }).notNull(),
-    cableId: binaryId('cable_id').notNull(),
-    capacityKw: double('capacity_kw').notNull(),
-    peakKw: double('peak_kw').notNull(),
-    peakAt: varchar('peak_at', { length: 16 }).notNull(),
-    utilization: double('utilization').notNull(),
-    overloadedIntervals: int('overloaded_intervals').notNull(),
-    energyKwh: double('energy_kwh').notNull(),
+    rowCount: int('row_count').notNull(),
+    stats: jsonValue<PartitionStats>('stats').notNull(),
+    data: mediumblob('data').notNull(),
   },
-  (t) => [
-    primaryKey({ columns: [t.taskId, t.cableId] }),
-    index('task_results_export').on(t.runId, t.selection, t.startDate, t.cableId),
-  ],
+  (t) => [index('task_results_export').on(t.runId, t.selection, t.startDate)],
 );

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase } from '../src/testing.js';
-import type { ResultRow } from '../src/queries/result-row.js';
+import { rowsOfPartition, type ResultRow } from '@conveyor/grid';
+import { createTestDatabase, taskPartitionOf } from '../src/testing.js';
 import { findTopologyByHash } from '../src/queries/find-topology-by-hash.js';
 import { getTopology } from '../src/queries/get-topology.js';
 import { loadTopology } from '../src/queries/load-topology.js';
@@ -30,70 +30,77 @@ const row = (selection: string, startDate: string, cableId: string, peakKw: numb
   energyKwh: 0.1 + 0.2,
 });
 
-async function streamed(source: Parameters<typeof streamTaskResults>[0], runId: string) {
+async function streamed(runId: string, pageSize?: number) {
   const rows: ResultRow[] = [];
-  for await (const r of streamTaskResults(source, runId)) rows.push(r);
+  for await (const partition of streamTaskResults(database.db, runId, { pageSize }))
+    rows.push(...rowsOfPartition(partition));
   return rows;
 }
 
 describe('task results', () => {
-  it('replace a previous attempt and stream in plain byte order', async () => {
+  it('stream the partitions of a run in plain byte order, a page at a time', async () => {
     const runId = '3c1b1a4e-1d5e-4a6f-9c0a-5b1e2f3a4b5c';
-    await writeTaskResults(database.db, {
-      runId,
-      taskId: 't-10',
-      rows: [row('10', '2023-01-01 00:00', 'x', 99), row('10', '2023-01-01 00:00', 'b', 98)],
-      replace: false,
-    });
-    await writeTaskResults(database.db, {
-      runId,
-      taskId: 't-10',
-      rows: [row('10', '2023-01-01 00:00', 'b', 1), row('10', '2023-01-01 00:00', 'B', 2)],
-    });
-    await writeTaskResults(database.db, {
-      runId,
-      taskId: 't-2',
-      rows: [row('2', '2023-01-01 00:00', 'a', 3), row('10', '2023-01-02 00:00', 'c', 4)],
-    });
-    await writeTaskResults(database.db, {
-      runId: '00000000-0000-4000-8000-000000000000',
-      taskId: 't-other',
-      rows: [row('1', '2023-01-01 00:00', 'a', 5)],
-    });
-    const rows = await streamed(database.db, runId);
+    const write = (taskId: string, rows: ResultRow[], id = runId) =>
+      writeTaskResults(database.db, taskPartitionOf({ runId: id, taskId }, rows));
+    await write('t-10b', [row('10', '2023-01-02 00:00', 'c', 4)]);
+    await write('t-10a', [row('10', '2023-01-01 00:00', 'b', 1), row('10', '2023-01-01 00:00', 'B', 2)]);
+    await write('t-2', [row('2', '2023-01-01 00:00', 'a', 3)]);
+    await write('t-B', [row('B', '2023-01-01 00:00', 'z', 6)]);
+    await write('t-other', [row('1', '2023-01-01 00:00', 'a', 5)], '00000000-0000-4000-8000-000000000000');
+    const rows = await streamed(runId);
     expect(rows.map((r) => [r.selection, r.startDate, r.cableId, r.peakKw])).toEqual([
       ['10', '2023-01-01 00:00', 'B', 2],
       ['10', '2023-01-01 00:00', 'b', 1],
       ['10', '2023-01-02 00:00', 'c', 4],
       ['2', '2023-01-01 00:00', 'a', 3],
+      ['B', '2023-01-01 00:00', 'z', 6],
     ]);
     expect(rows[0]).toEqual(row('10', '2023-01-01 00:00', 'B', 2));
-    // Over a plain pool too, and the doubles come back exactly.
-    expect(await streamed(database.pool, runId)).toEqual(rows);
     expect(rows[0]!.energyKwh).toBe(0.1 + 0.2);
+    // Pages of one and of two partitions give the same rows as one page.
+    expect(await streamed(runId, 1)).toEqual(rows);
+    expect(await streamed(runId, 2)).toEqual(rows);
   });
 
-  it('write a redelivered first attempt over its own rows without duplicating them', async () => {
+  it('replace the partition of a redelivered task wholesale', async () => {
     const runId = '4c1b1a4e-1d5e-4a6f-9c0a-5b1e2f3a4b5c';
-    const first = { runId, taskId: 't-r', rows: [row('1', '2023-01-01 00:00', 'a', 12)], replace: false };
-    await writeTaskResults(database.db, first);
-    await writeTaskResults(database.db, { ...first, rows: [row('1', '2023-01-01 00:00', 'a', 13)] });
-    expect((await streamed(database.db, runId)).map((r) => r.peakKw)).toEqual([13]);
+    const ids = { runId, taskId: 't-r' };
+    await writeTaskResults(
+      database.db,
+      taskPartitionOf(ids, [row('1', '2023-01-01 00:00', 'a', 12), row('1', '2023-01-01 00:00', 'b', 30)]),
+    );
+    await writeTaskResults(database.db, taskPartitionOf(ids, [row('1', '2023-01-01 00:00', 'a', 13)]));
+    expect((await streamed(runId)).map((r) => [r.cableId, r.peakKw])).toEqual([['a', 13]]);
+    const [stored] = await database.pool.query('SELECT row_count FROM task_results WHERE run_id = ?', [
+      runId,
+    ]);
+    expect(stored).toEqual([{ row_count: 1 }]);
     expect(await summarizeResults(database.db, runId)).toEqual({
       rows: 1,
       cables: 1,
       overloadedCables: 1,
       maxUtilization: 1.3,
+      energyKwh: 0.1 + 0.2,
     });
   });
 
-  it('write more rows than one insert holds, in one piece', async () => {
+  it('summarize a run without results as empty', async () => {
+    expect(await summarizeResults(database.db, '6c1b1a4e-1d5e-4a6f-9c0a-5b1e2f3a4b5c')).toEqual({
+      rows: 0,
+      cables: 0,
+      overloadedCables: 0,
+      maxUtilization: null,
+      energyKwh: null,
+    });
+  });
+
+  it('write a partition of many rows in one piece', async () => {
     const runId = '5c1b1a4e-1d5e-4a6f-9c0a-5b1e2f3a4b5c';
     const rows = Array.from({ length: 2500 }, (_, i) =>
       row('1', '2023-01-01 00:00', `c${String(i).padStart(4, '0')}`, i / 7),
     );
-    await writeTaskResults(database.db, { runId, taskId: 't-big', rows });
-    expect(await streamed(database.db, runId)).toEqual(rows);
+    await writeTaskResults(database.db, taskPartitionOf({ runId, taskId: 't-big' }, rows));
+    expect(await streamed(runId)).toEqual(rows);
   });
 });
 

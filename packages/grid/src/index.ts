@@ -36,8 +36,15 @@ export {
   rowsOfPartition,
 } from './partition.js';
 export type { Partition } from './partition.js';
-export { partitionStats, rankOverloads, summarizePartitions } from './partition-stats.js';
+export {
+  encodeTaskResult,
+  partitionStats,
+  rankOverloads,
+  summarizePartitions,
+  summaryOfPartition,
+} from './partition-stats.js';
 export type {
+  EncodedTaskResult,
   OverloadEntry,
   OverloadedCable,
   PartitionHead,

@@ -1,6 +1,6 @@
 import { formatTaskDate } from './dates.js';
 import type { TaskSummary } from './kernel.js';
-import type { Partition } from './partition.js';
+import { encodePartition, type Partition } from './partition.js';
 
 /** A cable overloaded in at least one interval of a task, with its peak. */
 export type OverloadedCable = {
@@ -37,6 +37,37 @@ export function partitionStats(partition: Partition, summary: TaskSummary): Part
     });
   }
   return { summary, overloaded: overloaded.sort(byUtilization) };
+}
+
+/** A task's result as a worker stores it: the encoded partition, its row count and its stats. */
+export type EncodedTaskResult = { data: Uint8Array; rowCount: number; stats: PartitionStats };
+
+/**
+ * The summary of a task computed from its rows alone, for calculations that have no other: every row
+ * counts towards `energyKwh` (the grid kernel counts only the cables leaving the substation).
+ */
+export function summaryOfPartition(partition: Partition): TaskSummary {
+  const summary: TaskSummary = {
+    cables: partition.cableIds.length,
+    maxUtilization: 0,
+    overloadedCables: 0,
+    energyKwh: 0,
+  };
+  for (let i = 0; i < partition.cableIds.length; i++) {
+    summary.maxUtilization = Math.max(summary.maxUtilization, partition.utilization[i]!);
+    if (partition.overloadedIntervals[i]! > 0) summary.overloadedCables++;
+    summary.energyKwh += partition.energyKwh[i]!;
+  }
+  return summary;
+}
+
+/** Encodes a task's partition with its stats (`summary`: the task's own, else `summaryOfPartition`). */
+export function encodeTaskResult(partition: Partition, summary?: TaskSummary): EncodedTaskResult {
+  return {
+    data: encodePartition(partition),
+    rowCount: partition.cableIds.length,
+    stats: partitionStats(partition, summary ?? summaryOfPartition(partition)),
+  };
 }
 
 /** What a stored partition tells without its data: its row of `task_results` less `data`. */

@@ -4,7 +4,7 @@ import { get, type IncomingMessage } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { v4 as uuidv4 } from 'uuid';
 import { createDatabase, recordEvents, writeTaskResults } from '@conveyor/db';
-import { createTestDatabase } from '@conveyor/db/testing';
+import { createTestDatabase, taskPartitionOf } from '@conveyor/db/testing';
 import { createEvent } from '@conveyor/messages';
 import { createLogger, createMetricsRegistry, startHealthServer, type HealthServer } from '@conveyor/runtime';
 import { startGatewayServer, type GatewayServer } from '../src/server.js';
@@ -62,7 +62,7 @@ beforeAll(async () => {
       overloadedIntervals: cable % 7,
       energyKwh: cable / 3,
     }));
-    await writeTaskResults(database.db, { runId, taskId: uuidv4(), rows, replace: false });
+    await writeTaskResults(database.db, taskPartitionOf({ runId, taskId: uuidv4() }, rows));
   }
 }, 180_000);
 

@@ -143,7 +143,7 @@ describe('a run’s tasks and events', () => {
     });
     expect(JSON.parse(data!.task.summary)).toEqual({
       cables: 3,
-      maxUtilization: 0.5,
+      maxUtilization: (0.1 + 0.2 + 2 / 3) / 52,
       overloadedCables: 1,
       energyKwh: 10.5,
     });

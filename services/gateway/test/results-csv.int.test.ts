@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { v4 as uuidv4 } from 'uuid';
-import { recordEvents, writeTaskResults, type ResultRow } from '@conveyor/db';
-import { createTestDatabase } from '@conveyor/db/testing';
-import { writeResultsCsv } from '@conveyor/grid';
+import { recordEvents, writeTaskResults } from '@conveyor/db';
+import { createTestDatabase, taskPartitionOf } from '@conveyor/db/testing';
+import { writeResultsCsv, type ResultRow } from '@conveyor/grid';
 import { createEvent } from '@conveyor/messages';
 import { startGatewayServer, type GatewayServer } from '../src/server.js';
 import { createTestGateway, type TestDatabase } from './support/gateway.js';
@@ -73,7 +73,7 @@ describe('GET /runs/:id/results.csv', () => {
         energyKwh: cable / 3,
       }));
       rows.push(...taskRows);
-      await writeTaskResults(database.db, { runId, taskId: uuidv4(), rows: taskRows });
+      await writeTaskResults(database.db, taskPartitionOf({ runId, taskId: uuidv4() }, taskRows));
     }
     await seedRunWithId(runId);
     const response = await fetch(`${base}/runs/${runId}/results.csv`);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { streamTaskResults, type Database } from '@conveyor/db';
-import { RESULT_CSV_HEADER, formatResultRow } from '@conveyor/grid';
+import { RESULT_CSV_HEADER, formatPartitionCsv } from '@conveyor/grid';
 
 const cliMain = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
 
@@ -43,6 +43,6 @@ export async function monolithCsv(args: { topology: string; from: string; to: st
 /** The CSV of a distributed run, written from `task_results`. */
 export async function exportedCsv(db: Database, runId: string) {
   let csv = `${RESULT_CSV_HEADER}\n`;
-  for await (const row of streamTaskResults(db, runId)) csv += `${formatResultRow(row)}\n`;
+  for await (const partition of streamTaskResults(db, runId)) csv += formatPartitionCsv(partition);
   return csv;
 }

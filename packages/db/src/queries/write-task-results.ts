@@ -1,39 +1,38 @@
-import { eq } from 'drizzle-orm';
+import type { PartitionStats } from '@conveyor/grid';
 import type { Database } from '../database.js';
-import { insertRows } from '../insert-rows.js';
-import { taskResults } from '../schema.js';
-import type { ResultRow } from './result-row.js';
 
-const CHUNK = 1000; // rows per INSERT
+/** One task's result partition as a worker stores it: `data` is `encodePartition` of its rows. */
+export type TaskPartition = {
+  runId: string;
+  taskId: string;
+  selection: string;
+  startDate: string;
+  endDate: string;
+  rowCount: number;
+  stats: PartitionStats;
+  data: Uint8Array;
+};
 
-/**
- * Writes a task's results in one transaction. `replace` (default true) first deletes the rows of an
- * earlier attempt, so a redelivered task never leaves two sets of rows; a worker passes false for a
- * first delivery, which cannot have any. READ COMMITTED: the delete locks the task's own rows only,
- * never the gaps between other tasks' rows, so workers writing at once do not deadlock.
- */
-export async function writeTaskResults(
-  db: Database,
-  result: { runId: string; taskId: string; rows: ResultRow[]; replace?: boolean },
-): Promise<void> {
-  const replace = result.replace ?? true;
-  if (!replace && result.rows.length <= CHUNK) {
-    // One INSERT is one transaction under autocommit: no BEGIN / isolation level / COMMIT round trips.
-    const rows = result.rows.map((row) => ({ ...row, runId: result.runId, taskId: result.taskId }));
-    await insertRows(db, taskResults, rows, { overwrite: { except: ['task_id', 'cable_id'] } });
-    return;
-  }
-  await db.transaction(
-    async (tx) => {
-      if (replace) await tx.delete(taskResults).where(eq(taskResults.taskId, result.taskId));
-      for (let i = 0; i < result.rows.length; i += CHUNK) {
-        const rows = result.rows
-          .slice(i, i + CHUNK)
-          .map((row) => ({ ...row, runId: result.runId, taskId: result.taskId }));
-        // A row written twice (a redelivery written with replace: false) keeps the last values.
-        await insertRows(tx, taskResults, rows, { overwrite: { except: ['task_id', 'cable_id'] } });
-      }
-    },
-    { isolationLevel: 'read committed' },
-  );
+// Every column but the key takes the new row's value: a redelivered task replaces its partition
+// wholesale, and no assignment reads another column, so their order does not matter.
+const UPSERT = `
+  INSERT INTO task_results (task_id, run_id, selection, start_date, end_date, row_count, stats, data)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+  ON DUPLICATE KEY UPDATE run_id = VALUES(run_id), selection = VALUES(selection),
+    start_date = VALUES(start_date), end_date = VALUES(end_date), row_count = VALUES(row_count),
+    stats = VALUES(stats), data = VALUES(data)`;
+
+/** Writes a task's result partition in one statement (one row, autocommit), replacing an earlier attempt's. */
+export async function writeTaskResults(db: Database, partition: TaskPartition): Promise<void> {
+  const { data } = partition;
+  await db.$client.execute(UPSERT, [
+    partition.taskId,
+    partition.runId,
+    partition.selection,
+    partition.startDate,
+    partition.endDate,
+    partition.rowCount,
+    JSON.stringify(partition.stats),
+    Buffer.from(data.buffer, data.byteOffset, data.byteLength),
+  ]);
 }

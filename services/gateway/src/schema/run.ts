@@ -14,7 +14,6 @@ import {
 } from '@conveyor/db';
 import { RunStatus as RunStatusValues, type TaskCounts } from '@conveyor/messages';
 import type { Context } from '../context.js';
-import { sumTaskEnergy } from '../queries/sum-task-energy.js';
 import { recordedEventView } from '../run-event.js';
 import { builder } from './builder.js';
 import { connectionType, numericCursor, pageLimit, toPage } from './pagination.js';
@@ -62,7 +61,7 @@ const CountsRef = builder.objectRef<TaskCounts>('TaskCounts').implement({
   fields: (t) => taskCountFields(t),
 });
 
-type Summary = Awaited<ReturnType<typeof summarizeResults>> & { energyKwh: number | null };
+type Summary = Awaited<ReturnType<typeof summarizeResults>>;
 const ResultSummaryRef = builder.objectRef<Summary>('ResultSummary').implement({
   description: "Aggregates of the run's results so far.",
   fields: (t) => ({
@@ -77,7 +76,7 @@ const ResultSummaryRef = builder.objectRef<Summary>('ResultSummary').implement({
     }),
     energyKwh: t.exposeFloat('energyKwh', {
       nullable: true,
-      description: 'Σ of the finished tasks’ energy through the cables leaving their substation (kWh)',
+      description: 'Σ of the tasks’ energy through the cables leaving their substation (kWh)',
     }),
   }),
 });
@@ -192,10 +191,8 @@ RunRef.implement({
     }),
     resultSummary: t.field({
       type: ResultSummaryRef,
-      resolve: async (run, _, { db }) => ({
-        ...(await summarizeResults(db, run.id)),
-        energyKwh: await sumTaskEnergy(db, run.id),
-      }),
+      description: "From the result partitions' stats (their data is not read)",
+      resolve: (run, _, { db }) => summarizeResults(db, run.id),
     }),
     resultsCsvUrl: t.string({
       description: 'Path of the results CSV on this gateway',

@@ -1,7 +1,9 @@
 // Seeds runs as the pipeline would leave them: events recorded through the poller's own recordEvents,
 // results written through writeTaskResults.
 import { v4 as uuidv4 } from 'uuid';
-import { recordEvents, writeTaskResults, type Database, type ResultRow } from '@conveyor/db';
+import { recordEvents, writeTaskResults, type Database } from '@conveyor/db';
+import { taskPartitionOf } from '@conveyor/db/testing';
+import type { ResultRow } from '@conveyor/grid';
 import { createEvent, taskIdFor, type ConveyorEvent, type TerminalRunStatus } from '@conveyor/messages';
 
 export type SeedOptions = {
@@ -40,6 +42,17 @@ export function resultRowsFor(selection: string, index: number): ResultRow[] {
     energyKwh: 1e21 + k,
   }));
 }
+
+/**
+ * The summary a finished task reports (task.finished) and stores with its partition's stats: its
+ * energy, through the cables leaving the substation, is not that of all its rows.
+ */
+const summaryFor = (index: number, rows: ResultRow[]) => ({
+  cables: rows.length,
+  maxUtilization: Math.max(...rows.map((row) => row.utilization)),
+  overloadedCables: rows.filter((row) => row.overloadedIntervals > 0).length,
+  energyKwh: 10.5 + index,
+});
 
 export async function seedRun(db: Database, options: SeedOptions = {}): Promise<SeededRun> {
   const runId = uuidv4();
@@ -87,7 +100,7 @@ export async function seedRun(db: Database, options: SeedOptions = {}): Promise<
           workerId: 'worker-1',
           finishedAt: at(2_000 + i).toISOString(),
           durationMs: 3,
-          summary: { cables: 3, maxUtilization: 0.5, overloadedCables: 1, energyKwh: 10.5 + i },
+          summary: summaryFor(i, rows),
           resultRows: rows.length,
           generation: 0,
         },
@@ -128,12 +141,12 @@ export async function seedRun(db: Database, options: SeedOptions = {}): Promise<
     );
   }
   await recordEvents(db, events);
-  for (const task of tasks.slice(0, finished)) {
-    await writeTaskResults(db, {
-      runId,
-      taskId: task.taskId,
-      rows: results.filter((row) => row.selection === task.selection),
-    });
+  for (const [i, task] of tasks.slice(0, finished).entries()) {
+    const rows = results.filter((row) => row.selection === task.selection);
+    await writeTaskResults(
+      db,
+      taskPartitionOf({ runId, taskId: task.taskId }, rows, { summary: summaryFor(i, rows) }),
+    );
   }
   return { runId, taskIds: tasks.map((task) => task.taskId), events, results };
 }

@@ -1,4 +1,4 @@
-import type { ResultRow } from '@conveyor/db';
+import type { EncodedTaskResult } from '@conveyor/grid';
 import type { TaskMessage } from '@conveyor/messages';
 
 /** What a calculation may use besides its task. */
@@ -14,8 +14,12 @@ export type CalculationContext = {
 };
 
 export type CalculationOutput = {
-  /** Rows written to `task_results` (one transaction per task, replacing an earlier attempt's). */
-  rows: ResultRow[];
+  /**
+   * The task's result partition, written to `task_results` in one statement (replacing an earlier
+   * attempt's): `encodeTaskResult(partition, summary)` of @conveyor/grid, the partition filled column by
+   * column or made from row objects by `partitionOfRows`. None: the task stores no results.
+   */
+  result?: EncodedTaskResult;
   /** Small JSON summary recorded with `task.finished`. */
   summary: Record<string, unknown>;
 };

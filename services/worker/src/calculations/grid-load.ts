@@ -1,10 +1,11 @@
 import {
   buildTopology,
-  calculateTask,
+  calculateTaskPartition,
   compileSelection,
+  encodeTaskResult,
   formatProblems,
+  InvalidPartitionError,
   parseTopology,
-  resultRowsOf,
 } from '@conveyor/grid';
 import { PermanentError } from '@conveyor/messages';
 import type { Calculation } from './calculation.js';
@@ -48,13 +49,15 @@ export function createGridLoad(): Calculation {
     run: async (task, context) => {
       const json = (await context.loadTopology(task.topology_id)) as object;
       const selection = compiledSelection(json, task.selection);
-      const result = calculateTask(selection, task.start_date, task.end_date, { signal: context.signal });
-      const rows = resultRowsOf(result.rows, {
-        selection: task.selection,
-        startDate: task.start_date,
-        endDate: task.end_date,
+      const { partition, summary } = calculateTaskPartition(selection, task.start_date, task.end_date, {
+        signal: context.signal,
       });
-      return { rows, summary: { ...result.summary } };
+      try {
+        return { result: encodeTaskResult(partition, summary), summary: { ...summary } };
+      } catch (error) {
+        if (error instanceof InvalidPartitionError) throw new PermanentError(error.message, { cause: error });
+        throw error;
+      }
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { ResultRow } from '@conveyor/db';
+import type { TaskPartition } from '@conveyor/db';
 import {
   PermanentError,
   errorMessage,
@@ -21,11 +21,8 @@ export type TaskDeps = {
   /** Whether the task's run was cancelled (cached briefly). */
   isRunCancelled: (runId: string) => Promise<boolean>;
   loadTopology: (topologyId: string) => Promise<unknown>;
-  /** Writes a task's results, retrying through a database outage until `signal` aborts. */
-  writeResults: (
-    result: { runId: string; taskId: string; rows: ResultRow[]; replace: boolean },
-    signal: AbortSignal,
-  ) => Promise<void>;
+  /** Writes a task's result partition, retrying through a database outage until `signal` aborts. */
+  writeResults: (partition: TaskPartition, signal: AbortSignal) => Promise<void>;
   heartbeatMs: number;
   logger: Logger;
   now: () => Date;
@@ -146,18 +143,23 @@ async function runCalculation(
   }
 }
 
-/** Writes the task's result rows; a retried or redelivered attempt replaces what an earlier one wrote. */
+/** Writes the task's result partition; a retried or redelivered attempt replaces what an earlier one wrote. */
 async function writeResults(
   task: TaskMessage,
   context: TaskContext,
   deps: TaskDeps,
   output: CalculationOutput,
 ): Promise<void> {
-  // A first, never-redelivered attempt cannot have rows from an earlier one to replace.
-  const replace = context.attempt > 1 || context.redelivered;
-  if (output.rows.length === 0 && !replace) return;
+  if (!output.result) return;
   await deps.writeResults(
-    { runId: task.run_id, taskId: task.task_id, rows: output.rows, replace },
+    {
+      runId: task.run_id,
+      taskId: task.task_id,
+      selection: task.selection,
+      startDate: task.start_date,
+      endDate: task.end_date,
+      ...output.result,
+    },
     context.signal,
   );
 }
@@ -179,7 +181,7 @@ function reportFinished(
         finishedAt: finishedAt.toISOString(),
         durationMs: finishedAt.getTime() - done.startedAt.getTime(),
         summary: done.output.summary,
-        resultRows: done.output.rows.length,
+        resultRows: done.output.result?.rowCount ?? 0,
         generation: task.generation,
       },
       now: finishedAt,

@@ -1,0 +1,1 @@
+CREATE INDEX `run_process_run_finished` ON `run_process` (`run_id`,`finished_at`);

@@ -1,0 +1,21 @@
+import type { PartitionHead } from '@conveyor/grid';
+import { eq } from 'drizzle-orm';
+import type { Database } from '../database.js';
+import { taskResults } from '../schema.js';
+
+/**
+ * What a run's result partitions tell without their data — selection, window, row count, `stats` —
+ * in any order: run summaries and the overload report are computed from these alone.
+ */
+export function listPartitionHeads(db: Database, runId: string): Promise<PartitionHead[]> {
+  return db
+    .select({
+      selection: taskResults.selection,
+      startDate: taskResults.startDate,
+      endDate: taskResults.endDate,
+      rowCount: taskResults.rowCount,
+      stats: taskResults.stats,
+    })
+    .from(taskResults)
+    .where(eq(taskResults.runId, runId));
+}
