@@ -198,6 +198,10 @@ RunRef.implement({
       description: 'Path of the results CSV on this gateway',
       resolve: (run) => `/runs/${run.id}/results.csv`,
     }),
+    resultsParquetUrl: t.string({
+      description: 'Path of the results as one typed Parquet file (the rows of the CSV) on this gateway',
+      resolve: (run) => `/runs/${run.id}/results.parquet`,
+    }),
   }),
 });
 
