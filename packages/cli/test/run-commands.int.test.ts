@@ -205,6 +205,7 @@ describe('bad arguments', () => {
     [['run', 'list', '--first', '0']],
     [['run', 'show', uuidv4(), '--format', 'yaml']],
     [['run', 'export', uuidv4()]],
+    [['run', 'export', uuidv4(), '--out', 'x', '--format', 'xml']],
   ])('%j exits 2 with a usage message', async (args) => {
     const outcome = await conveyor(args);
     expect(outcome.code).toBe(2);
@@ -274,5 +275,20 @@ describe('conveyor run follow / export', () => {
     const missing = await conveyor(['run', 'export', uuidv4(), '--out', out]);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('HTTP 404');
+  });
+
+  it('export --format parquet writes the Parquet file of the gateway', async () => {
+    const runId = await seedFinishedRun('SUCCEEDED');
+    const out = join(await mkdtemp(join(tmpdir(), 'conveyor-export-')), 'results.parquet');
+    expect(await conveyor(['run', 'export', runId, '--out', out, '--format', 'parquet'])).toMatchObject({
+      code: 0,
+      stdout: `wrote ${out}\n`,
+    });
+    const served = await fetch(`${gatewayUrl}/runs/${runId}/results.parquet`, {
+      headers: { authorization: `Bearer ${TOKEN}` },
+    });
+    const file = await readFile(out);
+    expect(file.subarray(0, 4).toString()).toBe('PAR1');
+    expect(file.equals(Buffer.from(await served.arrayBuffer()))).toBe(true);
   });
 });

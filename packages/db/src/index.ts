@@ -45,3 +45,5 @@ export type { TaskPartition } from './queries/write-task-results.js';
 export { streamTaskResults } from './queries/stream-task-results.js';
 export { summarizeResults } from './queries/summarize-results.js';
 export { listPartitionHeads } from './queries/list-partition-heads.js';
+export { listOverloads } from './queries/list-overloads.js';
+export type { RankedOverload } from './queries/list-overloads.js';

@@ -14,6 +14,7 @@ import { dashboardResponse } from './http/dashboard.js';
 import { useExports, type ExportOptions } from './http/exports.js';
 import { useOriginCheck } from './http/origin.js';
 import { resultsCsvResponse } from './http/results-csv.js';
+import { resultsParquetResponse } from './http/results-parquet.js';
 import { useSecurityHeaders } from './http/security-headers.js';
 import type { LiveFeed } from './live/feed.js';
 import { schema } from './schema/index.js';
@@ -110,7 +111,7 @@ export function createGateway(options: GatewayOptions) {
         ...access,
         ...options.exports,
         token: options.token,
-        formats: { csv: resultsCsvResponse },
+        formats: { csv: resultsCsvResponse, parquet: resultsParquetResponse },
       }),
       useOperationAccess(access),
       useQueryCost(options.maxCost),

@@ -222,3 +222,43 @@ describe('runs', () => {
     expect(errors?.[0]?.message).toMatch(/first must be from 1 to 500/);
   });
 });
+
+describe('run(id).overloads', () => {
+  const OVERLOADS = `query($id: ID!, $first: Int, $after: String) { run(id: $id) {
+    overloads(first: $first, after: $after) {
+      nodes { rank selection from to cableId capacityKw peakKw peakAt utilization overloadedIntervals }
+      pageInfo { endCursor hasNextPage } } } }`;
+
+  it('ranks the overloaded elements of every task by utilization, a page at a time', async () => {
+    const { runId } = await seedRun(database.db, { tasks: 3, finished: 3 });
+    const entry = (rank: number, index: number) => ({
+      rank,
+      selection: String(index + 1),
+      from: '2023-01-01 00:00',
+      to: '2023-01-31 23:59',
+      cableId: `c${index + 1}-a9`,
+      capacityKw: 52,
+      peakKw: 0.1 + 0.2 + index + 2 / 3,
+      peakAt: '2023-01-02 18:00',
+      utilization: (0.1 + 0.2 + index + 2 / 3) / 52,
+      overloadedIntervals: 3,
+    });
+    const first = await gql(gateway.yoga, OVERLOADS, { id: runId, first: 2 });
+    expect(first.errors).toBeUndefined();
+    expect(first.data!.run).toEqual({
+      overloads: { nodes: [entry(1, 2), entry(2, 1)], pageInfo: { endCursor: '2', hasNextPage: true } },
+    });
+    const next = await gql(gateway.yoga, OVERLOADS, { id: runId, first: 2, after: '2' });
+    expect(next.data!.run).toEqual({
+      overloads: { nodes: [entry(3, 0)], pageInfo: { endCursor: '3', hasNextPage: false } },
+    });
+  });
+
+  it('is empty for a run without results', async () => {
+    const { runId } = await seedRun(database.db, { tasks: 2 });
+    const { data } = await gql(gateway.yoga, OVERLOADS, { id: runId });
+    expect(data!.run).toEqual({
+      overloads: { nodes: [], pageInfo: { endCursor: null, hasNextPage: false } },
+    });
+  });
+});

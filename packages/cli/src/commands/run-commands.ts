@@ -204,17 +204,21 @@ export const runRetryCommand: Command = {
   run: controlCommand('retry'),
 };
 
+const EXPORT_USAGE = 'usage: conveyor run export <run-id> --out FILE [--format csv|parquet]';
+
 export const runExportCommand: Command = {
-  summary: "write a run's results CSV: run export <run-id> --out FILE.csv",
+  summary: "write a run's results: run export <run-id> --out FILE [--format csv|parquet] (default csv)",
   run: guarded(async (args) => {
     const { values, positionals } = parse({
       args,
-      options: { out: { type: 'string' } },
+      options: { out: { type: 'string' }, format: { type: 'string', default: 'csv' } },
       allowPositionals: true,
     });
-    const runId = runIdArgument(positionals, 'usage: conveyor run export <run-id> --out FILE.csv');
-    if (!values.out) throw new UsageError('--out FILE.csv is required');
-    const response = await client().get(`/runs/${encodeURIComponent(runId)}/results.csv`);
+    const runId = runIdArgument(positionals, EXPORT_USAGE);
+    if (!values.out) throw new UsageError(`--out FILE is required (${EXPORT_USAGE})`);
+    if (values.format !== 'csv' && values.format !== 'parquet')
+      throw new UsageError(`--format must be csv or parquet, got "${values.format}"`);
+    const response = await client().get(`/runs/${encodeURIComponent(runId)}/results.${values.format}`);
     if (!response.ok || !response.body)
       throw new GatewayError(
         `export of run ${runId} failed: HTTP ${response.status} ${(await response.text()).trim()}`,

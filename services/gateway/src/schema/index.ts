@@ -5,6 +5,7 @@ import './pagination.js';
 import './task.js';
 import './topology.js';
 import './run-event.js';
+import './overload.js';
 import './run.js';
 import './run-progress.js';
 import './start-run.js';

@@ -5,6 +5,7 @@ import {
   findStalledTasks,
   getRun,
   getTopology,
+  listOverloads,
   listRunEvents,
   listRuns,
   listTasks,
@@ -17,6 +18,7 @@ import type { Context } from '../context.js';
 import { recordedEventView } from '../run-event.js';
 import { builder } from './builder.js';
 import { connectionType, numericCursor, pageLimit, toPage } from './pagination.js';
+import { OverloadRef } from './overload.js';
 import { RunEventRef } from './run-event.js';
 import { taskCountFields } from './task-counts.js';
 import { TaskRef, TaskStatus } from './task.js';
@@ -90,6 +92,7 @@ const progress = (run: Run, context: Context) =>
 
 const TaskConnection = connectionType('TaskConnection', TaskRef);
 const RunEventConnection = connectionType('RunEventConnection', RunEventRef);
+const OverloadConnection = connectionType('OverloadConnection', OverloadRef);
 
 RunRef.implement({
   description: 'A run: its request, status, progress, tasks, events and results.',
@@ -194,9 +197,28 @@ RunRef.implement({
       description: "From the result partitions' stats (their data is not read)",
       resolve: (run, _, { db }) => summarizeResults(db, run.id),
     }),
+    overloads: t.field({
+      type: OverloadConnection,
+      description:
+        "The overload report: every element overloaded in a task, most utilized first (then selection, window, element id), from the result partitions' stats",
+      args: { first: t.arg.int(), after: t.arg.string() },
+      resolve: async (run, args, { db }) => {
+        const size = pageLimit(args.first);
+        const rows = await listOverloads(db, {
+          runId: run.id,
+          after: numericCursor(args.after),
+          limit: size + 1,
+        });
+        return toPage(rows, size, (overload) => String(overload.rank));
+      },
+    }),
     resultsCsvUrl: t.string({
       description: 'Path of the results CSV on this gateway',
       resolve: (run) => `/runs/${run.id}/results.csv`,
+    }),
+    resultsParquetUrl: t.string({
+      description: 'Path of the results as one typed Parquet file (the rows of the CSV) on this gateway',
+      resolve: (run) => `/runs/${run.id}/results.parquet`,
     }),
   }),
 });
