@@ -1,5 +1,6 @@
 import rascal from 'rascal';
 import type { Logger } from '@conveyor/runtime';
+import { assertByteSize } from './bounds.js';
 import { createConfirmPublisher, type OutgoingMessage } from './confirm-publisher.js';
 import type { Subscription } from './consumer.js';
 import { ConveyorEvent } from './events.js';
@@ -94,12 +95,16 @@ export async function createBroker(options: BrokerOptions): Promise<Broker> {
     }
   };
 
-  const eventMessage = (event: ConveyorEvent): OutgoingMessage => ({
-    exchange: names.eventsExchange,
-    routingKey: event.type,
-    content: Buffer.from(JSON.stringify(event)),
-    options: { persistent: true, messageId: event.id, contentType: 'application/json' },
-  });
+  const eventMessage = (event: ConveyorEvent): OutgoingMessage => {
+    const content = Buffer.from(JSON.stringify(event));
+    assertByteSize(content.length, `the ${event.type} event`);
+    return {
+      exchange: names.eventsExchange,
+      routingKey: event.type,
+      content,
+      options: { persistent: true, messageId: event.id, contentType: 'application/json' },
+    };
+  };
   const taskMessage = (task: TaskMessage): OutgoingMessage => ({
     exchange: names.tasksExchange,
     routingKey: names.taskRoutingKey,

@@ -2,6 +2,7 @@ import { setMaxListeners } from 'node:events';
 import type { AckOrNack, SubscriberSessionAsPromised } from 'rascal';
 import type { Message } from 'amqplib';
 import type { BrokerDeps } from './broker.js';
+import { truncateText } from './truncate.js';
 
 export type Delivery = { message: Message; content: Buffer; settle: Settle };
 
@@ -74,7 +75,7 @@ export async function startConsumer(
           headers: {
             ...(message.properties.headers ?? {}),
             ...headers,
-            'x-conveyor-reason': reason.slice(0, 2000),
+            'x-conveyor-reason': truncateText(reason, 2000),
             'x-conveyor-queue': options.queue,
             'x-conveyor-dead-at': new Date().toISOString(),
           },

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BOUNDS } from './bounds.js';
 
 /** The versions of the envelope format this code understands; anything else is dead-lettered. */
 export const KNOWN_VERSIONS = [1] as const;
@@ -12,10 +13,10 @@ export const TaskDate = z.string().regex(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/, 'exp
 /** Every message on the broker travels in this envelope. `type` is also the routing key. */
 export const EnvelopeHeader = z.object({
   id: z.uuid(),
-  type: z.string().min(1),
+  type: z.string().min(1).max(BOUNDS.name),
   version: z.number().int().positive(),
   occurredAt: IsoTimestamp,
-  producer: z.string().min(1),
+  producer: z.string().min(1).max(BOUNDS.name),
   runId: z.uuid(),
   taskId: z.uuid().optional(),
   data: z.unknown(),

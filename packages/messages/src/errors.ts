@@ -1,4 +1,5 @@
 import { ZodError } from 'zod';
+import { truncateText } from './truncate.js';
 
 /** The message or task can never succeed: dead-letter it, do not retry. */
 export class PermanentError extends Error {
@@ -32,5 +33,5 @@ export function errorMessage(error: unknown): string {
     inner = inner.cause;
   }
   const message = inner instanceof Error ? inner.message : String(inner);
-  return message.length > 500 ? `${message.slice(0, 497)}...` : message;
+  return truncateText(message, 500);
 }

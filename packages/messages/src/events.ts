@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BOUNDS } from './bounds.js';
 import { EnvelopeHeader, TaskDate, IsoTimestamp } from './envelope.js';
 
 export const Chunk = z.enum(['none', 'day', 'week', 'month']);
@@ -34,36 +35,41 @@ export const TaskCounts = z.object({
 export type TaskCounts = z.infer<typeof TaskCounts>;
 
 const Generation = z.number().int().nonnegative();
+/** Bounded strings (DESIGN §2.1): each fits the column that stores it. */
+const Id = z.string().min(1).max(BOUNDS.id);
+const Name = z.string().min(1).max(BOUNDS.name);
+const Reason = z.string().min(1).max(BOUNDS.reason);
+const RequestedBy = z.string().min(1).max(BOUNDS.requestedBy);
 const Attempt = z.number().int().positive();
 
 export const RunRequestedData = z.object({
   window: z.object({ start: TaskDate, end: TaskDate }),
   chunk: Chunk,
-  selections: z.array(z.string().min(1)).nullable(),
-  topologySource: z.string().min(1),
-  calculation: z.string().min(1),
-  requestedBy: z.string().min(1),
+  selections: z.array(Id).nullable(),
+  topologySource: z.string().min(1).max(BOUNDS.source),
+  calculation: Name,
+  requestedBy: RequestedBy,
 });
 
 export const TopologyBuiltData = z.object({
-  topologyId: z.string().min(1),
-  contentHash: z.string().min(1),
-  selections: z.array(z.string()),
+  topologyId: Name,
+  contentHash: Name,
+  selections: z.array(Id),
   nodeCount: z.number().int().nonnegative(),
   buildMs: z.number().nonnegative(),
 });
 
-export const TopologyFailedData = z.object({ reason: z.string().min(1) });
+export const TopologyFailedData = z.object({ reason: Reason });
 
 export const RunPlannedData = z.object({
-  topologyId: z.string().min(1),
+  topologyId: Name,
   taskCount: z.number().int().nonnegative(),
   generation: Generation,
 });
 
 export const QueuedTask = z.object({
   taskId: z.uuid(),
-  selection: z.string().min(1),
+  selection: Id,
   startDate: TaskDate,
   endDate: TaskDate,
 });
@@ -76,14 +82,14 @@ export const TasksQueuedData = z.object({
 
 export const TaskStartedData = z.object({
   attempt: Attempt,
-  workerId: z.string().min(1),
+  workerId: Id,
   startedAt: IsoTimestamp,
   generation: Generation,
 });
 
 export const TaskFinishedData = z.object({
   attempt: Attempt,
-  workerId: z.string().min(1),
+  workerId: Id,
   finishedAt: IsoTimestamp,
   durationMs: z.number().nonnegative(),
   summary: z.record(z.string(), z.unknown()),
@@ -96,25 +102,25 @@ export type ErrorKind = z.infer<typeof ErrorKind>;
 
 export const TaskFailedData = z.object({
   attempt: Attempt,
-  workerId: z.string().min(1),
-  error: z.object({ message: z.string(), kind: ErrorKind }),
+  workerId: Id,
+  error: z.object({ message: z.string().max(BOUNDS.reason), kind: ErrorKind }),
   final: z.boolean(),
   generation: Generation,
 });
 
 /** A task skipped because its run was cancelled (the worker acks it without computing). */
 export const TaskCancelledData = z.object({
-  workerId: z.string().min(1),
+  workerId: Id,
   generation: Generation,
 });
 
-export const RunPlanFailedData = z.object({ reason: z.string().min(1) });
+export const RunPlanFailedData = z.object({ reason: Reason });
 
-export const RunCancelRequestedData = z.object({ requestedBy: z.string().min(1) });
-export const RunCancelledData = z.object({ requestedBy: z.string().min(1) });
+export const RunCancelRequestedData = z.object({ requestedBy: RequestedBy });
+export const RunCancelledData = z.object({ requestedBy: RequestedBy });
 export const RunRetryRequestedData = z.object({
   taskIds: z.array(z.uuid()).nullable(),
-  requestedBy: z.string().min(1),
+  requestedBy: RequestedBy,
 });
 
 export const RunCompletedData = z.object({
@@ -122,7 +128,7 @@ export const RunCompletedData = z.object({
   counts: TaskCounts,
   durationMs: z.number().nonnegative(),
   generation: Generation,
-  reason: z.string().optional(),
+  reason: z.string().max(BOUNDS.reason).optional(),
 });
 
 /** Every event type with the schema of its `data`. The catalogue (catalogue.ts) lists producers and consumers. */

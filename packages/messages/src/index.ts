@@ -39,6 +39,8 @@ export type { EventContext, EventSubscriptionOptions } from './subscribe-events.
 export type { BatchSubscriptionOptions } from './subscribe-batches.js';
 export type { FeedSubscriptionOptions } from './subscribe-feed.js';
 export { MAX_MESSAGE_BYTES, parseEvent, parseNotification, parseTask } from './parse.js';
+export { BOUNDS, assertMessageSize, messageBytes } from './bounds.js';
+export { MAX_REASON_CHARS, listProblems, truncateText } from './truncate.js';
 export { retryWithBackoff } from './retry-with-backoff.js';
 export type { RetryOptions, RetryOutcome } from './retry-with-backoff.js';
 export { RATE_WINDOW_MS, computeProgress, rateWindow, windowRate } from './progress.js';

@@ -1,10 +1,11 @@
+import { MAX_MESSAGE_BYTES } from './bounds.js';
 import { EnvelopeHeader, KNOWN_VERSIONS } from './envelope.js';
 import { ConveyorEvent, eventDataSchemas } from './events.js';
 import { ConveyorNotification, notificationDataSchemas } from './notifications.js';
 import { TaskMessage } from './task.js';
+import { truncateText } from './truncate.js';
 
-/** Larger messages are refused: no legitimate message comes near it (a tasks.queued batch is ~150 kB). */
-export const MAX_MESSAGE_BYTES = 1024 * 1024;
+export { MAX_MESSAGE_BYTES };
 
 /** Longest reason (characters): it travels in a dead-letter header and a log line. */
 export const MAX_REASON_LENGTH = 1000;
@@ -13,9 +14,7 @@ export type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string };
 
 /** A refusal, its reason cut to MAX_REASON_LENGTH (a hostile `type` or key can be a megabyte long). */
 function refuse(reason: string): { ok: false; reason: string } {
-  if (reason.length <= MAX_REASON_LENGTH) return { ok: false, reason };
-  const kept = reason.slice(0, MAX_REASON_LENGTH - 40);
-  return { ok: false, reason: `${kept}… (${reason.length - kept.length} characters left out)` };
+  return { ok: false, reason: truncateText(reason, MAX_REASON_LENGTH) };
 }
 
 /** Deepest nesting of arrays and objects accepted: no message needs more than a handful of levels. */

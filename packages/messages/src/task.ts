@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BOUNDS } from './bounds.js';
 import { TaskDate } from './envelope.js';
 
 /**
@@ -8,11 +9,11 @@ import { TaskDate } from './envelope.js';
 export const TaskMessage = z.object({
   run_id: z.uuid(),
   task_id: z.uuid(),
-  selection: z.string().min(1),
+  selection: z.string().min(1).max(BOUNDS.id),
   start_date: TaskDate,
   end_date: TaskDate,
-  topology_id: z.string().min(1),
-  calculation: z.string().min(1),
+  topology_id: z.string().min(1).max(BOUNDS.name),
+  calculation: z.string().min(1).max(BOUNDS.name),
   generation: z.number().int().nonnegative(),
 });
 export type TaskMessage = z.infer<typeof TaskMessage>;

@@ -62,7 +62,26 @@ export const sharedEnv = {
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** How long a shutdown may take to drain in-flight work before connections are closed. */
   SHUTDOWN_GRACE_MS: positiveInt.default(30_000),
+  /** ms a new database connection may take: an unreachable host fails (and is retried) instead of hanging. */
+  DATABASE_CONNECT_TIMEOUT_MS: positiveInt.default(10_000),
+  /** ms a query may take before it fails and its connection is dropped (a silently dead connection). */
+  DATABASE_QUERY_TIMEOUT_MS: positiveInt.default(60_000),
+  /** ms of idleness before TCP keepalive probes a database connection. */
+  DATABASE_KEEPALIVE_MS: positiveInt.default(10_000),
 };
+
+/** The database settings of sharedEnv, in the shape `createDatabase` (@conveyor/db) takes. */
+export function databaseTimeouts(config: {
+  DATABASE_CONNECT_TIMEOUT_MS: number;
+  DATABASE_QUERY_TIMEOUT_MS: number;
+  DATABASE_KEEPALIVE_MS: number;
+}) {
+  return {
+    connectMs: config.DATABASE_CONNECT_TIMEOUT_MS,
+    queryMs: config.DATABASE_QUERY_TIMEOUT_MS,
+    keepAliveMs: config.DATABASE_KEEPALIVE_MS,
+  };
+}
 
 /** Prints a config error and exits; the only place services turn a bad environment into an exit code. */
 export function exitOnConfigError(error: unknown): never {

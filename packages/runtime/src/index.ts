@@ -1,5 +1,6 @@
 export {
   ConfigError,
+  databaseTimeouts,
   exitOnConfigError,
   flag,
   loadConfig,

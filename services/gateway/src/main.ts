@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { createDatabase } from '@conveyor/db';
 import { createBroker } from '@conveyor/messages';
-import { bootService, createMetricsRegistry, serveService } from '@conveyor/runtime';
+import { bootService, createMetricsRegistry, databaseTimeouts, serveService } from '@conveyor/runtime';
 import { corsOrigins, loadConfig } from './config.js';
 import { loadDashboard } from './http/dashboard.js';
 import { createLiveFeed } from './live/feed.js';
@@ -14,9 +14,13 @@ const { config, logger } = bootService('gateway', loadConfig);
 // Built here when its bundle is missing or stale (runs from sources); read into memory either way.
 await loadDashboard(logger);
 
-const database = createDatabase(config.DATABASE_URL);
+const database = createDatabase(config.DATABASE_URL, { timeouts: databaseTimeouts(config) });
 // Exports have a pool of their own: slow downloads cannot take the connections queries need.
-const exportDatabase = createDatabase(config.DATABASE_URL, { poolSize: config.GATEWAY_MAX_EXPORTS });
+const exportDatabase = createDatabase(config.DATABASE_URL, {
+  poolSize: config.GATEWAY_MAX_EXPORTS,
+  // An export streams as long as its download takes: GATEWAY_EXPORT_IDLE_MS/_TIMEOUT_MS bound it instead.
+  timeouts: { ...databaseTimeouts(config), queryMs: 0 },
+});
 // Each replica has its own queue of events and notifications, feeding its subscribers.
 const broker = await createBroker({
   amqpUrl: config.AMQP_URL,

@@ -1,14 +1,14 @@
 // The leader: plans runs into tasks and publishes them; re-queues failed tasks on request.
 import { createDatabase } from '@conveyor/db';
 import { createBroker } from '@conveyor/messages';
-import { bootService, createMetricsRegistry, serveService } from '@conveyor/runtime';
+import { bootService, createMetricsRegistry, databaseTimeouts, serveService } from '@conveyor/runtime';
 import { loadConfig } from './config.js';
 import { handleRunRetryRequested } from './handlers/run-retry-requested.js';
 import { handleTopologyBuilt } from './handlers/topology-built.js';
 
 const { config, logger } = bootService('leader', loadConfig);
 
-const database = createDatabase(config.DATABASE_URL);
+const database = createDatabase(config.DATABASE_URL, { timeouts: databaseTimeouts(config) });
 const broker = await createBroker({ amqpUrl: config.AMQP_URL, namespace: config.CONVEYOR_NAMESPACE, logger });
 const registry = createMetricsRegistry('leader');
 

@@ -1,7 +1,7 @@
 // The poller: records every event, projects runs and run_process, completes runs, publishes progress.
 import { createDatabase } from '@conveyor/db';
 import { createBroker } from '@conveyor/messages';
-import { bootService, createMetricsRegistry, serveService } from '@conveyor/runtime';
+import { bootService, createMetricsRegistry, databaseTimeouts, serveService } from '@conveyor/runtime';
 import { loadConfig } from './config.js';
 import { handleEventBatch } from './handlers/event-batch.js';
 import { handleHeartbeat } from './handlers/heartbeat.js';
@@ -11,7 +11,7 @@ import { startSafetyNet } from './safety-net.js';
 
 const { config, logger } = bootService('poller', loadConfig);
 
-const database = createDatabase(config.DATABASE_URL);
+const database = createDatabase(config.DATABASE_URL, { timeouts: databaseTimeouts(config) });
 const broker = await createBroker({ amqpUrl: config.AMQP_URL, namespace: config.CONVEYOR_NAMESPACE, logger });
 const registry = createMetricsRegistry('poller');
 const metrics = createPollerMetrics(registry);

@@ -1,13 +1,13 @@
 // The topology service: on `run.requested`, build and store the topology snapshot.
 import { createDatabase } from '@conveyor/db';
 import { createBroker } from '@conveyor/messages';
-import { bootService, createMetricsRegistry, serveService } from '@conveyor/runtime';
+import { bootService, createMetricsRegistry, databaseTimeouts, serveService } from '@conveyor/runtime';
 import { loadConfig } from './config.js';
 import { handleRunRequested } from './handlers/run-requested.js';
 
 const { config, logger } = bootService('topology', loadConfig);
 
-const database = createDatabase(config.DATABASE_URL);
+const database = createDatabase(config.DATABASE_URL, { timeouts: databaseTimeouts(config) });
 const broker = await createBroker({ amqpUrl: config.AMQP_URL, namespace: config.CONVEYOR_NAMESPACE, logger });
 const registry = createMetricsRegistry('topology');
 

@@ -29,7 +29,7 @@ export const WorkerConfig = z
      */
     WORKER_NICE: z.coerce.number().int().min(0).max(19).default(10),
     /** Names this worker in events and logs; defaults to the host name and process id. */
-    WORKER_ID: z.string().min(1).optional(),
+    WORKER_ID: z.string().min(1).max(128).optional(),
   })
   .refine((config) => (config.WORKER_PREFETCH ?? Infinity) >= config.WORKER_CONCURRENCY, {
     path: ['WORKER_PREFETCH'],

@@ -2,7 +2,7 @@
 import { getPriority, hostname, setPriority } from 'node:os';
 import { createDatabase, getRunStatus, loadTopology, writeTaskResults } from '@conveyor/db';
 import { createBroker } from '@conveyor/messages';
-import { bootService, createMetricsRegistry, serveService } from '@conveyor/runtime';
+import { bootService, createMetricsRegistry, databaseTimeouts, serveService } from '@conveyor/runtime';
 import { loadCalculations } from './calculations/registry.js';
 import { createCancellationCheck } from './cancellation.js';
 import { loadConfig, type WorkerConfig } from './config.js';
@@ -21,7 +21,7 @@ const workerId = workerIdOf(config);
 if (getPriority() < config.WORKER_NICE) setPriority(config.WORKER_NICE);
 
 const calculations = await loadCalculations(config.CALCULATION_MODULES);
-const database = createDatabase(config.DATABASE_URL);
+const database = createDatabase(config.DATABASE_URL, { timeouts: databaseTimeouts(config) });
 const broker = await createBroker({ amqpUrl: config.AMQP_URL, namespace: config.CONVEYOR_NAMESPACE, logger });
 const registry = createMetricsRegistry('worker');
 const metrics = createWorkerMetrics(registry);

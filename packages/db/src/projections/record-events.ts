@@ -1,5 +1,5 @@
 import { inArray } from 'drizzle-orm';
-import { TransientError, type ConveyorEvent } from '@conveyor/messages';
+import { PermanentError, TransientError, type ConveyorEvent } from '@conveyor/messages';
 import type { Database } from '../database.js';
 import { insertRows, type Executor } from '../insert-rows.js';
 import { runEvents, runProcess, runs } from '../schema.js';
@@ -10,12 +10,31 @@ import { emptyTask, evolveQueued, evolveTask, type TaskRow } from './task-row.js
 /** MySQL/MariaDB errors that a retry of the whole transaction fixes. */
 const RETRYABLE = new Set(['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT', 'ER_DUP_ENTRY']);
 
-function isRetryable(error: unknown): boolean {
+/**
+ * MySQL/MariaDB errors that say the data itself cannot be stored: retrying the same events can only
+ * fail again. By errno: 1048 ER_BAD_NULL_ERROR, 1153 ER_NET_PACKET_TOO_LARGE, 1264
+ * ER_WARN_DATA_OUT_OF_RANGE, 1265 WARN_DATA_TRUNCATED, 1292 ER_TRUNCATED_WRONG_VALUE, 1300
+ * ER_INVALID_CHARACTER_STRING, 1364 ER_NO_DEFAULT_FOR_FIELD, 1366 ER_TRUNCATED_WRONG_VALUE_FOR_FIELD,
+ * 1406 ER_DATA_TOO_LONG, 1525 ER_WRONG_VALUE, 1690 ER_DATA_OUT_OF_RANGE, 3140 ER_INVALID_JSON_TEXT,
+ * 3144 ER_INVALID_JSON_CHARSET, 3146 ER_INVALID_TYPE_FOR_JSON, 4025 ER_CONSTRAINT_FAILED (MariaDB's
+ * JSON_VALID check on a json column).
+ */
+export const UNSTORABLE_ERRNOS: ReadonlySet<number> = new Set([
+  1048, 1153, 1264, 1265, 1292, 1300, 1364, 1366, 1406, 1525, 1690, 3140, 3144, 3146, 4025,
+]);
+
+type DriverError = Error & { code?: string; errno?: number; sqlMessage?: string };
+
+/** The driver's error in a chain of causes (drizzle wraps it in a query error). */
+function findDriverError(error: unknown, matches: (e: DriverError) => boolean): DriverError | undefined {
   for (let e: unknown = error; e instanceof Error; e = e.cause) {
-    if (RETRYABLE.has((e as { code?: string }).code ?? '')) return true;
+    if (matches(e)) return e;
   }
-  return false;
+  return undefined;
 }
+
+const isRetryable = (error: unknown) =>
+  findDriverError(error, (e) => RETRYABLE.has(e.code ?? '')) !== undefined;
 
 /**
  * Appends to the event store, in one multi-row insert, the events it does not hold yet (by id), and
@@ -144,7 +163,8 @@ const CHUNK = 1000; // rows per statement
 /**
  * Records a batch of events in one transaction: appends the new ones to the event store and folds
  * them into the projections. Duplicates are no-ops. Lock conflicts with a concurrent poller surface
- * as a TransientError: the caller retries the batch.
+ * as a TransientError: the caller retries the batch. Data the database cannot store (too long, out of
+ * range, invalid) surfaces as a PermanentError naming the SQL error: the caller splits the batch.
  */
 export async function recordEvents(db: Database, events: ConveyorEvent[]) {
   try {
@@ -156,6 +176,14 @@ export async function recordEvents(db: Database, events: ConveyorEvent[]) {
   } catch (error) {
     if (isRetryable(error))
       throw new TransientError('event batch conflicted with a concurrent writer', { cause: error });
+    const unstorable = findDriverError(error, (e) => UNSTORABLE_ERRNOS.has(e.errno ?? 0));
+    // Permanent: the subscription records the batch's events one by one and dead-letters this one.
+    if (unstorable)
+      throw new PermanentError(
+        `the database refused the event: ${unstorable.code ?? 'error'} (${unstorable.errno}): ` +
+          (unstorable.sqlMessage ?? unstorable.message),
+        { cause: error },
+      );
     throw error;
   }
 }

@@ -1,5 +1,5 @@
 import { getRunRequest, hasEvent, type Database } from '@conveyor/db';
-import { TransientError, createEvent, eventIdFor, type EventOf } from '@conveyor/messages';
+import { TransientError, createEvent, eventIdFor, truncateText, type EventOf } from '@conveyor/messages';
 import type { Logger } from '@conveyor/runtime';
 import { planRun } from '../domain/plan-run.js';
 import { publishPlan, type PlanPublisher } from './publish-plan.js';
@@ -35,7 +35,7 @@ export async function handleTopologyBuilt(
         id: eventIdFor(runId, 'run.plan-failed'),
         runId,
         producer: 'leader',
-        data: { reason: plan.reason },
+        data: { reason: truncateText(plan.reason) },
         now: deps.now(),
       }),
     ]);

@@ -1,14 +1,21 @@
 import {
   buildTopology,
   contentHash,
-  formatProblems,
   loadTopologySource,
   selectionsOf,
   TopologyTooLargeError,
   type TopologyLimits,
 } from '@conveyor/grid';
 import { saveTopology, type Database } from '@conveyor/db';
-import { createEvent, eventIdFor, type ConveyorEvent, type EventOf } from '@conveyor/messages';
+import {
+  createEvent,
+  eventIdFor,
+  listProblems,
+  PermanentError,
+  truncateText,
+  type ConveyorEvent,
+  type EventOf,
+} from '@conveyor/messages';
 import type { Logger } from '@conveyor/runtime';
 
 export type RunRequestedDeps = {
@@ -44,7 +51,7 @@ export async function handleRunRequested(
         id: eventIdFor(runId, 'topology.failed'),
         runId,
         producer: 'topology',
-        data: { reason },
+        data: { reason: truncateText(reason) },
         now: deps.now(),
       }),
     );
@@ -64,7 +71,12 @@ export async function handleRunRequested(
   }
   const built = buildTopology(json);
   if (!built.ok)
-    return fail(`invalid topology ${event.data.topologySource}:\n${formatProblems(built.problems)}`);
+    return fail(
+      listProblems(
+        `invalid topology ${event.data.topologySource}:`,
+        built.problems.map((p) => `- [${p.rule}] ${p.message}`),
+      ),
+    );
 
   const hash = contentHash(json);
   const selections = selectionsOf(built.topology);
@@ -78,13 +90,20 @@ export async function handleRunRequested(
   });
   const buildMs = performance.now() - started;
   deps.logger.info({ runId, topologyId, nodes: json.nodes.length, buildMs }, 'topology built');
-  await deps.publishEvent(
-    createEvent('topology.built', {
+  let builtEvent;
+  try {
+    builtEvent = createEvent('topology.built', {
       id: eventIdFor(runId, 'topology.built'),
       runId,
       producer: 'topology',
       data: { topologyId, contentHash: hash, selections, nodeCount: json.nodes.length, buildMs },
       now: deps.now(),
-    }),
-  );
+    });
+  } catch (error) {
+    // Over 1 MiB (some hundred thousand selections): no consumer would take it, the run fails instead.
+    if (error instanceof PermanentError)
+      return fail(`topology ${event.data.topologySource} cannot be planned: ${error.message}`);
+    throw error;
+  }
+  await deps.publishEvent(builtEvent);
 }

@@ -1,6 +1,8 @@
 import type { TaskPartition } from '@conveyor/db';
 import {
+  MAX_MESSAGE_BYTES,
   PermanentError,
+  messageBytes,
   errorMessage,
   createEvent,
   type ConveyorEvent,
@@ -54,6 +56,7 @@ export async function handleTask(task: TaskMessage, context: TaskContext, deps: 
     return;
   }
   const computedMs = performance.now() - clock;
+  checkSummarySize(output);
   await writeResults(task, context, deps, output);
   const writtenMs = performance.now() - clock;
   context.releaseSlot();
@@ -64,6 +67,22 @@ export async function handleTask(task: TaskMessage, context: TaskContext, deps: 
     { taskId: task.task_id, computedMs, writtenMs, doneMs: performance.now() - clock },
     'task finished',
   );
+}
+
+/** Room (bytes) that task.finished needs besides the summary: the envelope and the other fields. */
+const FINISHED_OVERHEAD_BYTES = 2048;
+
+/**
+ * A summary that would make task.finished too large for the broker fails its task for good, before
+ * anything is written or acked: no retry can make it smaller, and the run must end.
+ */
+function checkSummarySize(output: CalculationOutput): void {
+  const bytes = messageBytes(output.summary);
+  if (bytes + FINISHED_OVERHEAD_BYTES > MAX_MESSAGE_BYTES)
+    throw new PermanentError(
+      `summary over 1 MiB: the calculation's summary is ${bytes} bytes of JSON, and task.finished ` +
+        `must stay under ${MAX_MESSAGE_BYTES} bytes; return the bulk as result rows instead`,
+    );
 }
 
 const eventBase = (task: TaskMessage) => ({ runId: task.run_id, taskId: task.task_id, producer: 'worker' });

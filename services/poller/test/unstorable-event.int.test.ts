@@ -1,0 +1,93 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { v4 as uuidv4 } from 'uuid';
+import { createTestDatabase } from '@conveyor/db/testing';
+import { brokerNames, createEvent, type Broker } from '@conveyor/messages';
+import { createTestBroker, createTestNamespace, readDeadLetters } from '@conveyor/messages/testing';
+import { createLogger } from '@conveyor/runtime';
+import { handleEventBatch } from '../src/handlers/event-batch.js';
+
+const logger = createLogger({ service: 'test', level: 'silent' });
+let database: Awaited<ReturnType<typeof createTestDatabase>>;
+let ns: Awaited<ReturnType<typeof createTestNamespace>>;
+let broker: Broker;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  ns = await createTestNamespace();
+  broker = await createTestBroker({ amqpUrl: ns.amqpUrl, namespace: ns.namespace, logger });
+});
+afterAll(async () => {
+  await broker.close();
+  await ns.cleanup();
+  await database.close();
+});
+
+const cancelRequested = (runId: string) =>
+  createEvent('run.cancel-requested', { runId, producer: 'gateway', data: { requestedBy: 'someone' } });
+
+/** Valid by schema (attempt is any positive integer), but run_process.attempt is an INT: out of range. */
+const unstorable = (runId: string) =>
+  createEvent('task.started', {
+    runId,
+    taskId: uuidv4(),
+    producer: 'worker',
+    data: { attempt: 3_000_000_000, workerId: 'w-1', startedAt: new Date().toISOString(), generation: 0 },
+  });
+
+async function waitFor<T>(read: () => Promise<T | undefined>, what: string): Promise<T> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    const value = await read();
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+describe('the poller and an event the database cannot store', () => {
+  it('dead-letters that event with the SQL error and records the rest of its batch', async () => {
+    const names = brokerNames(ns.namespace);
+    const subscription = await broker.subscribeEventBatches({
+      consumer: 'poller',
+      maxBatch: 50,
+      maxWaitMs: 200, // long enough for the three events to share one batch
+      prefetch: 100,
+      retryBaseMs: 10,
+      handler: (events) =>
+        handleEventBatch(events, {
+          db: database.db,
+          publishEvents: broker.publishEvents,
+          logger,
+          onCompleted: () => undefined,
+          markChanged: () => undefined,
+          onRecorded: () => undefined,
+        }),
+    });
+    const [before, after] = [uuidv4(), uuidv4()];
+    const bad = unstorable(uuidv4());
+    await broker.publishEvents([cancelRequested(before), bad, cancelRequested(after)]);
+
+    const letters = await waitFor(async () => {
+      const read = await readDeadLetters(ns.amqpUrl, names.deadQueue(names.eventsQueue('poller')));
+      return read.length > 0 ? read : undefined;
+    }, 'the dead letter');
+    expect(letters).toHaveLength(1);
+    expect(JSON.parse(letters[0]!.content)).toMatchObject({ id: bad.id });
+    expect(String(letters[0]!.headers['x-conveyor-reason'])).toMatch(
+      /^the database refused the event: ER_WARN_DATA_OUT_OF_RANGE \(1264\): Out of range value for column 'attempt'/,
+    );
+    const recorded = await waitFor(async () => {
+      const [rows] = (await database.pool.query(
+        "SELECT run_id FROM run_events WHERE type = 'run.cancel-requested' ORDER BY run_id",
+      )) as unknown as [{ run_id: string }[]];
+      return rows.length === 2 ? rows.map((row) => row.run_id) : undefined;
+    }, 'both good events');
+    expect(recorded).toEqual([before, after].sort());
+    const [stored] = (await database.pool.query('SELECT COUNT(*) AS n FROM run_events WHERE event_id = ?', [
+      bad.id,
+    ])) as unknown as [{ n: number }[]];
+    expect(Number(stored[0]!.n)).toBe(0);
+    await subscription.cancel();
+    await subscription.drained();
+  });
+});

@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { v4 as uuidv4 } from 'uuid';
+import { MAX_MESSAGE_BYTES, PermanentError, type ConveyorEvent, type TaskMessage } from '@conveyor/messages';
+import { createLogger } from '@conveyor/runtime';
+import type { Calculation } from '../calculations/calculation.js';
+import { handleTask, type TaskDeps } from './task.js';
+
+const task: TaskMessage = {
+  run_id: uuidv4(),
+  task_id: uuidv4(),
+  selection: '1',
+  start_date: '2025-01-01 00:00',
+  end_date: '2025-01-01 23:59',
+  topology_id: 'topo-1',
+  calculation: 'huge',
+  generation: 0,
+};
+
+/** A worker's handler over in-memory stand-ins for the broker and the database (no I/O involved). */
+function depsFor(calculation: Calculation) {
+  const published: ConveyorEvent[] = [];
+  const written: string[] = [];
+  const deps: TaskDeps = {
+    workerId: 'w-1',
+    calculations: new Map([[calculation.name, calculation]]),
+    publishEvent: async (event) => void published.push(event),
+    publishNotification: async () => undefined,
+    isRunCancelled: async () => false,
+    loadTopology: async () => ({}),
+    writeResults: async (result) => void written.push(result.taskId),
+    heartbeatMs: 60_000,
+    logger: createLogger({ service: 'test', level: 'silent' }),
+    now: () => new Date(),
+    onTaskDone: () => undefined,
+  };
+  return { deps, published, written };
+}
+
+const context = {
+  attempt: 1,
+  redelivered: false,
+  signal: new AbortController().signal,
+  releaseSlot: () => undefined,
+};
+
+describe('handleTask', () => {
+  it('fails a task for good when its summary would make task.finished over 1 MiB', async () => {
+    const { deps, published, written } = depsFor({
+      name: 'huge',
+      run: async () => ({ rows: [], summary: { blob: 'b'.repeat(MAX_MESSAGE_BYTES) } }),
+    });
+    const handled = handleTask(task, context, deps);
+    await expect(handled).rejects.toThrow(PermanentError);
+    await expect(handled).rejects.toThrow(/^summary over 1 MiB: the calculation's summary is \d+ bytes/);
+    expect(published.map((event) => event.type)).not.toContain('task.finished');
+    expect(written).toEqual([]);
+  });
+
+  it('finishes a task whose summary fits', async () => {
+    const { deps, published } = depsFor({
+      name: 'huge',
+      run: async () => ({ rows: [], summary: { blob: 'b'.repeat(1000) } }),
+    });
+    await handleTask(task, context, deps);
+    expect(published.map((event) => event.type)).toContain('task.finished');
+  });
+});
