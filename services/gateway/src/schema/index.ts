@@ -7,6 +7,7 @@ import './topology.js';
 import './run-event.js';
 import './run.js';
 import './run-progress.js';
+import './worker.js';
 import './start-run.js';
 import './cancel-run.js';
 import './retry-failed-tasks.js';
