@@ -22,6 +22,10 @@ const GONE_KEPT_MS = 60 * 60_000;
 /** The window of the tasks/s rate (ms). */
 const RATE_WINDOW_MS = 30_000;
 
+/**
+ * `samples` are timed by the worker's clock (`occurredAt`): a rate needs one clock, and the broker may
+ * deliver two heartbeats at once. `lastSeenAt` is the gateway's: liveness must not trust a skewed clock.
+ */
 type Entry = { last: Heartbeat['data']; lastSeenAt: number; samples: { at: number; done: number }[] };
 
 /**
@@ -38,13 +42,14 @@ export function createWorkerRegistry(now: () => number) {
     const first = entry.samples[0]!;
     const latest = entry.samples[entry.samples.length - 1]!;
     const seconds = (latest.at - first.at) / 1000;
+    const alive = !stopping && at - entry.lastSeenAt <= MISSED_BEATS * data.heartbeatMs;
     return {
       ...data,
       id,
-      alive: !stopping && at - entry.lastSeenAt <= MISSED_BEATS * data.heartbeatMs,
+      alive,
       stopped: stopping,
       lastSeenAt: entry.lastSeenAt,
-      tasksPerSecond: seconds > 0 ? Math.max(0, latest.done - first.done) / seconds : 0,
+      tasksPerSecond: alive && seconds > 0 ? Math.max(0, latest.done - first.done) / seconds : 0,
     };
   };
 
@@ -68,8 +73,9 @@ export function createWorkerRegistry(now: () => number) {
       // A worker restarted under the same id starts its counter again.
       const restarted = entry && entry.last.startedAt !== heartbeat.data.startedAt;
       const samples = entry && !restarted ? entry.samples : [];
-      samples.push({ at, done: heartbeat.data.tasksDone });
-      while (samples.length > 2 && at - samples[0]!.at > RATE_WINDOW_MS) samples.shift();
+      const sentAt = Date.parse(heartbeat.occurredAt);
+      samples.push({ at: sentAt, done: heartbeat.data.tasksDone });
+      while (samples.length > 2 && sentAt - samples[0]!.at > RATE_WINDOW_MS) samples.shift();
       entries.set(workerId, { last: heartbeat.data, lastSeenAt: at, samples });
       listeners.forEach((listener) => listener());
     },
