@@ -8,12 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordEvents } from '@conveyor/db';
-import {
-  WORKER_NOTIFICATION_RUN_ID,
-  createEvent,
-  createNotification,
-  type ConveyorNotification,
-} from '@conveyor/messages';
+import { WORKER_NOTIFICATION_RUN_ID, createEvent, createNotification } from '@conveyor/messages';
 import { loadDashboard } from '../src/http/dashboard.js';
 import { TOKEN } from './support/gateway.js';
 import { startFedGateway, type FedGateway } from './support/fed-gateway.js';
