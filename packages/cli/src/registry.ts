@@ -15,6 +15,7 @@ import {
 import { stackCommand } from './commands/stack.js';
 import { topologyGenerateCommand } from './commands/topology-generate.js';
 import { topologyValidateCommand } from './commands/topology-validate.js';
+import { workersCommand } from './commands/workers.js';
 
 export type Command = { summary: string; run: (args: string[]) => Promise<number> };
 
@@ -33,4 +34,5 @@ export const commands: Record<string, Command> = {
   'run export': runExportCommand,
   'topology validate': topologyValidateCommand,
   'topology generate': topologyGenerateCommand,
+  workers: workersCommand,
 };

@@ -114,6 +114,8 @@ export const runProcess = mysqlTable(
     durationMs: double('duration_ms'),
     error: text('error'),
     summary: jsonValue<Record<string, unknown> | null>('summary'),
+    /** The calculation plug-in's version that finished the task (from task.finished). */
+    calculationVersion: varchar('calculation_version', { length: 64 }),
     lastHeartbeatAt: datetime('last_heartbeat_at', { mode: 'string', fsp: 3 }),
   },
   (t) => [

@@ -31,6 +31,7 @@ export const eventCatalogue: Record<EventType, Entry> = {
 export const notificationCatalogue: Record<NotificationType, Entry> = {
   'run.progress': { producers: ['poller'], consumers: ['gateway'] },
   'task.heartbeat': { producers: ['worker'], consumers: ['poller', 'gateway'] },
+  'worker.heartbeat': { producers: ['worker'], consumers: ['gateway'] },
 };
 
 /** The event types a consumer's queue is bound to. */

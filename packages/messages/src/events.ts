@@ -95,6 +95,8 @@ export const TaskFinishedData = z.object({
   summary: z.record(z.string(), z.unknown()),
   resultRows: z.number().int().nonnegative(),
   generation: Generation,
+  /** The version of the calculation plug-in that computed it (absent from older or foreign workers). */
+  calculationVersion: z.string().min(1).max(64).optional(),
 });
 
 export const ErrorKind = z.enum(['transient', 'permanent']);

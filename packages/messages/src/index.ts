@@ -15,7 +15,13 @@ export {
 } from './events.js';
 export type { EventData, EventOf, EventType } from './events.js';
 export { TaskMessage } from './task.js';
-export { ConveyorNotification, notificationDataSchemas } from './notifications.js';
+export {
+  ConveyorNotification,
+  OfferedCalculation,
+  WORKER_NOTIFICATION_RUN_ID,
+  WorkerHeartbeatData,
+  notificationDataSchemas,
+} from './notifications.js';
 export type { NotificationType } from './notifications.js';
 export { CONVEYOR_ID_NAMESPACE, eventIdFor, taskIdFor } from './ids.js';
 export { createEvent } from './create-event.js';

@@ -1,13 +1,14 @@
 // The dashboard (built from dashboard/ by Vite) in Debian's Chromium (playwright-core), under the strict
 // Content-Security-Policy the gateway is to send: a run appears in the list and its progress bar reaches
 // 100 %, driven by what the test publishes on the broker as the poller would; a failed run shows its
-// failures and downloads its CSV; a gateway with a token gets it asked once and sent on every request.
+// failures and downloads its CSV; a gateway with a token gets it asked once and sent on every request;
+// the Workers page lists the workers that announce themselves and marks a silent one gone.
 import { mkdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordEvents } from '@conveyor/db';
-import { createEvent, createNotification } from '@conveyor/messages';
+import { WORKER_NOTIFICATION_RUN_ID, createEvent, createNotification } from '@conveyor/messages';
 import { loadDashboard } from '../src/http/dashboard.js';
 import { TOKEN } from './support/gateway.js';
 import { startFedGateway, type FedGateway } from './support/fed-gateway.js';
@@ -257,4 +258,58 @@ describe('the dashboard', () => {
     await other.page.locator('.notice', { hasText: 'needs its token' }).waitFor();
     await context.close();
   }, 90_000);
+
+  it('lists the workers, alive with their busy slots and rate, and marks a silent one gone', async () => {
+    const startedAt = new Date().toISOString();
+    const beat = (workerId: string, tasksDone: number, busySlots: number) =>
+      publisher.publishNotification(
+        createNotification('worker.heartbeat', {
+          runId: WORKER_NOTIFICATION_RUN_ID,
+          producer: 'worker',
+          data: {
+            workerId,
+            host: `pod-${workerId}`,
+            version: '0.0.0',
+            calculations: [
+              { name: 'grid-load', version: '1' },
+              { name: 'noop', version: '1' },
+            ],
+            slots: 4,
+            busySlots,
+            tasksDone,
+            startedAt,
+            heartbeatMs: 300, // ms: silent for 900 ms is gone
+            stopping: false,
+          },
+        }),
+      );
+    let done = 0;
+    const steady = setInterval(() => void beat('worker-steady', (done += 3), 3), 300);
+    let silent = 0;
+    const leaving = setInterval(() => void beat('worker-leaving', (silent += 1), 1), 300);
+    try {
+      const { page, problems } = await openTab(await newContext());
+      await page.goto(`${base}/`);
+      await page.locator('nav a', { hasText: 'Workers' }).click();
+      const steadyRow = page.locator('tr[data-worker="worker-steady"]');
+      await steadyRow.and(page.locator('[data-status="alive"]')).waitFor();
+      await page.locator('tr[data-worker="worker-leaving"][data-status="alive"]').waitFor();
+      await expect
+        .poll(async () => Number(await steadyRow.locator('td.num').first().textContent()))
+        .toBeGreaterThan(0);
+      expect(await steadyRow.locator('.pct').textContent()).toBe('3/4');
+      expect(await steadyRow.textContent()).toContain('grid-load@1, noop@1');
+      await screenshot(page, 'dashboard-workers');
+
+      clearInterval(leaving); // killed: no goodbye, only silence
+      await page.locator('tr[data-worker="worker-leaving"][data-status="gone"]').waitFor();
+      await page.locator('#workers-summary', { hasText: '1 alive' }).waitFor();
+      expect(await steadyRow.getAttribute('data-status')).toBe('alive');
+      await screenshot(page, 'dashboard-workers-gone');
+      expect(problems).toEqual([]);
+    } finally {
+      clearInterval(steady);
+      clearInterval(leaving);
+    }
+  }, 60_000);
 });

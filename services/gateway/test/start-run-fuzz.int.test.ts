@@ -26,6 +26,7 @@ const OUTCOMES = [
   'InvalidSourceError',
   'InvalidSelectionsError',
   'TooManyTasksError',
+  'UnknownCalculationError',
 ];
 
 const date = fc.oneof(
@@ -78,6 +79,7 @@ const input = fc.record(
       fc.array(fc.string({ maxLength: 200 }), { maxLength: 30 }),
       fc.nat(12_000).map((n) => Array.from({ length: n }, (_, i) => String(i))),
     ),
+    calculation: fc.oneof(fc.constantFrom('grid-load', 'noop', null), fc.string({ maxLength: 2_000 })),
   },
   // A missing required field is a request error; most inputs should reach the resolver.
   { requiredKeys: ['topologySource', 'from', 'to'] },

@@ -17,7 +17,7 @@ export const WorkerConfig = z
     TASK_MAX_ATTEMPTS: positiveInt.default(3),
     /** First retry delay (ms); each further attempt doubles it, with ±20 % jitter. */
     TASK_RETRY_BASE_MS: positiveInt.default(1000),
-    /** A running task sends a `task.heartbeat` this often (ms). */
+    /** A running task sends a `task.heartbeat` this often (ms), and the worker its `worker.heartbeat`. */
     WORKER_HEARTBEAT_MS: positiveInt.default(5000),
     /** Extra calculation plug-ins: comma-separated module paths, each exporting `calculations`. */
     CALCULATION_MODULES: z.string().optional(),

@@ -1,4 +1,5 @@
 // The worker: takes tasks, runs their calculation, writes the results, publishes the events, acks.
+import { readFileSync } from 'node:fs';
 import { getPriority, hostname, setPriority } from 'node:os';
 import { createDatabase, getRunStatus, loadTopology, writeTaskResults } from '@conveyor/db';
 import { createBroker } from '@conveyor/messages';
@@ -11,6 +12,7 @@ import { handleTask, reportTaskFailure, type TaskDeps } from './handlers/task.js
 import { createWorkerMetrics } from './metrics.js';
 import { retryTransient } from './retry.js';
 import { createTopologyCache } from './topology-cache.js';
+import { createWorkerLoad, startWorkerHeartbeat } from './worker-heartbeat.js';
 
 /** How long a database outage may delay a task before the task's attempt fails (ms). */
 const DATABASE_RETRY_MS = 120_000;
@@ -25,6 +27,11 @@ const database = createDatabase(config.DATABASE_URL, { timeouts: databaseTimeout
 const broker = await createBroker({ amqpUrl: config.AMQP_URL, namespace: config.CONVEYOR_NAMESPACE, logger });
 const registry = createMetricsRegistry('worker');
 const metrics = createWorkerMetrics(registry);
+const load = createWorkerLoad();
+// The same file beside src/ and dist/.
+const packageJson = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
 
 const deps: TaskDeps = {
   workerId,
@@ -56,6 +63,7 @@ const deps: TaskDeps = {
   logger,
   now: () => new Date(),
   onTaskDone: (calculation, outcome, seconds) => {
+    if (outcome === 'finished') load.taskDone();
     metrics.tasks.inc({ calculation, outcome });
     metrics.duration.observe({ calculation }, seconds);
   },
@@ -66,12 +74,24 @@ const subscription = await broker.subscribeTasks({
   prefetch: config.WORKER_PREFETCH ?? 2 * config.WORKER_CONCURRENCY,
   maxAttempts: config.TASK_MAX_ATTEMPTS,
   retryBaseMs: config.TASK_RETRY_BASE_MS,
-  handler: (task, context) => handleTask(task, context, deps),
+  handler: (task, context) => load.track(() => handleTask(task, context, deps)),
   onFailure: (task, error, decision) => {
     metrics.tasks.inc({ calculation: task.calculation, outcome: decision.final ? 'failed' : 'retried' });
     return reportTaskFailure(task, error, decision, deps);
   },
 });
+
+const heartbeat = startWorkerHeartbeat(
+  {
+    workerId,
+    host: hostname(),
+    version: packageJson.version,
+    calculations: [...calculations.values()].map(({ name, version }) => ({ name, version })),
+    slots: config.WORKER_CONCURRENCY,
+    heartbeatMs: config.WORKER_HEARTBEAT_MS,
+  },
+  { load, publishNotification: broker.publishNotification, now: () => new Date() },
+);
 
 await serveService({
   port: config.WORKER_HEALTH_PORT,
@@ -80,6 +100,7 @@ await serveService({
   graceMs: config.SHUTDOWN_GRACE_MS,
   readiness: [() => broker.health().connected, database.ping],
   intake: [subscription],
-  close: [broker.close, database.close],
+  // The last heartbeat says `stopping` before the broker closes.
+  close: [heartbeat.stop, broker.close, database.close],
   details: { concurrency: config.WORKER_CONCURRENCY },
 });

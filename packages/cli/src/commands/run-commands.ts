@@ -18,11 +18,14 @@ import {
   type RunSummary,
 } from './run-show-view.js';
 
-const client = () => createGatewayClient({ url: gatewayUrlFromEnv(), token: gatewayTokenFromEnv() });
+export const client = () => createGatewayClient({ url: gatewayUrlFromEnv(), token: gatewayTokenFromEnv() });
 
 /** `--format text|json` (`--json` for short); text on a terminal, JSON when stdout is a pipe or a file. */
-const FORMAT_OPTIONS = { format: { type: 'string' }, json: { type: 'boolean', default: false } } as const;
-function outputFormat(values: { format?: string; json?: boolean }): 'text' | 'json' {
+export const FORMAT_OPTIONS = {
+  format: { type: 'string' },
+  json: { type: 'boolean', default: false },
+} as const;
+export function outputFormat(values: { format?: string; json?: boolean }): 'text' | 'json' {
   if (values.json) return 'json';
   const format = values.format ?? (process.stdout.isTTY ? 'text' : 'json');
   if (format !== 'text' && format !== 'json')
@@ -31,7 +34,7 @@ function outputFormat(values: { format?: string; json?: boolean }): 'text' | 'js
 }
 
 /** A gateway error is a clear message and exit code 1 (a UsageError goes on to main: exit 2). */
-const guarded = (run: (args: string[]) => Promise<number>) => async (args: string[]) => {
+export const guarded = (run: (args: string[]) => Promise<number>) => async (args: string[]) => {
   try {
     return await run(args);
   } catch (error) {
@@ -74,20 +77,22 @@ export async function followRun(
 }
 
 const START = `mutation($input: StartRunInput!) { startRun(input: $input) {
-  __typename ... on StartRunSuccess { run { id } } ... on Error { message field } } }`;
+  __typename ... on StartRunSuccess { run { id } } ... on Error { message field }
+  ... on UnknownCalculationError { available } } }`;
 type MutationOutcome = { __typename: string; message?: string; field?: string };
 
 const START_USAGE =
-  'usage: conveyor run start --topology SRC --from "YYYY-MM-DD HH:mm" --to … [--chunk] [--selections a,b] [--follow] [--json]';
+  'usage: conveyor run start --topology SRC --from "YYYY-MM-DD HH:mm" --to … [--chunk] [--selections a,b] [--calculation NAME] [--follow] [--json]';
 
 export const runStartCommand: Command = {
   summary:
-    'start a run: --topology SRC --from "YYYY-MM-DD HH:mm" --to … [--chunk] [--selections a,b] [--follow] [--json]',
+    'start a run: --topology SRC --from "YYYY-MM-DD HH:mm" --to … [--chunk] [--selections a,b] [--calculation NAME] [--follow] [--json]',
   run: guarded(async (args) => {
     const { values } = parse({
       args,
       options: {
         ...RUN_OPTIONS,
+        calculation: { type: 'string' },
         follow: { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
       },
@@ -97,20 +102,23 @@ export const runStartCommand: Command = {
     // the topology service's directory and may accept what this CLI does not know.
     const request = parseRunArguments(values, START_USAGE, ['invalid-source', 'invalid-selections']);
     const gateway = client();
-    const { startRun } = await gateway.request<{ startRun: MutationOutcome & { run?: { id: string } } }>(
-      START,
-      {
-        input: {
-          topologySource: request.topologySource,
-          from: request.from,
-          to: request.to,
-          chunk: request.chunk.toUpperCase(),
-          selections: request.selections,
-        },
+    if (values.calculation === '') throw new UsageError(`--calculation needs a name\n${START_USAGE}`);
+    const { startRun } = await gateway.request<{
+      startRun: MutationOutcome & { run?: { id: string }; available?: string[] };
+    }>(START, {
+      input: {
+        topologySource: request.topologySource,
+        from: request.from,
+        to: request.to,
+        chunk: request.chunk.toUpperCase(),
+        selections: request.selections,
+        calculation: values.calculation,
       },
-    );
+    });
     if (!startRun.run) {
       process.stderr.write(`${startRun.__typename}: ${startRun.message} (${startRun.field})\n`);
+      // The calculations to choose from instead (`conveyor workers` shows who offers them).
+      if (startRun.available) process.stderr.write(`available: ${startRun.available.join(', ')}\n`);
       return 1;
     }
     const runId = startRun.run.id;

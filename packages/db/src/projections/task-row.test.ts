@@ -154,3 +154,15 @@ describe('a task row', () => {
     );
   });
 });
+
+describe('the calculation version', () => {
+  it('is the finishing attempt’s, and none while a new generation runs', () => {
+    const versioned = (event: ReturnType<typeof finished>) => ({
+      ...event,
+      data: { ...event.data, calculationVersion: '2.1' },
+    });
+    expect(given(queued(), versioned(finished(1))).calculationVersion).toBe('2.1');
+    expect(given(queued(), finished(1)).calculationVersion).toBeNull();
+    expect(given(queued(), versioned(finished(1)), queued(1)).calculationVersion).toBeNull();
+  });
+});

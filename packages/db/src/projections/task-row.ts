@@ -25,6 +25,7 @@ export function emptyTask(taskId: string, runId: string): TaskRow {
     durationMs: null,
     error: null,
     summary: null,
+    calculationVersion: null,
     lastHeartbeatAt: null,
   };
 }
@@ -50,6 +51,7 @@ function decide(row: TaskRow, event: ConveyorEvent, c: Candidate, fields: Partia
     finishedAt: null,
     durationMs: null,
     summary: null,
+    calculationVersion: null,
     ...fields,
   };
 }
@@ -129,6 +131,7 @@ function applyTaskEvent(row: TaskRow, event: ConveyorEvent): TaskRow {
           finishedAt: toDatetime(event.data.finishedAt),
           durationMs: event.data.durationMs,
           summary: event.data.summary,
+          calculationVersion: event.data.calculationVersion ?? null,
         },
       );
     case 'task.cancelled':

@@ -5,6 +5,7 @@ import { hrefOf, useRoute, type Route } from './route';
 import { RunPage } from './run/run-page';
 import { RunsPage } from './runs/runs-page';
 import type { TokenStore } from './token';
+import { WorkersPage } from './workers/workers-page';
 import { TokenPrompt, useTokenPrompt } from './token-prompt';
 
 function Page({ route }: { route: Route }) {
@@ -13,6 +14,8 @@ function Page({ route }: { route: Route }) {
       return <RunsPage />;
     case 'run':
       return <RunPage key={route.id} id={route.id} />;
+    case 'workers':
+      return <WorkersPage />;
     default:
       return route satisfies never;
   }
@@ -45,6 +48,7 @@ export function App({ api, tokens }: { api: Api; tokens: TokenStore }) {
         </a>
         <nav>
           <a href={hrefOf({ page: 'runs' })}>Runs</a>
+          <a href={hrefOf({ page: 'workers' })}>Workers</a>
         </nav>
         <TokenButton tokens={tokens} />
       </header>

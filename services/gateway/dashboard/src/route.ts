@@ -1,14 +1,15 @@
-// Pages are addressed by the URL's hash (`#/`, `#/runs/<id>`), so the gateway serves one document
+// Pages are addressed by the URL's hash (`#/`, `#/runs/<id>`, `#/workers`), so the gateway serves one document
 // for all of them. A new page adds a member to Route, a line to parseRoute and one to the App.
 import { useEffect, useState } from 'preact/hooks';
 
-export type Route = { page: 'runs' } | { page: 'run'; id: string };
+export type Route = { page: 'runs' } | { page: 'run'; id: string } | { page: 'workers' };
 
 const RUN = /^#\/runs\/([0-9a-fA-F-]{36})$/;
 
 export function parseRoute(hash: string): Route {
   const run = RUN.exec(hash);
   if (run) return { page: 'run', id: run[1]!.toLowerCase() };
+  if (hash === '#/workers') return { page: 'workers' };
   return { page: 'runs' };
 }
 
@@ -18,6 +19,8 @@ export function hrefOf(route: Route): string {
       return '#/';
     case 'run':
       return `#/runs/${route.id}`;
+    case 'workers':
+      return '#/workers';
     default:
       return route satisfies never;
   }

@@ -4,6 +4,7 @@ import { createChannel, type Channel } from './channel.js';
 import { streamRunEvents } from './run-events-stream.js';
 import { streamRunProgress } from './run-progress-stream.js';
 import { streamRuns } from './runs-stream.js';
+import { createWorkerRegistry } from './workers.js';
 
 export type FeedMessage = ConveyorEvent | ConveyorNotification;
 
@@ -28,12 +29,14 @@ export type StreamDeps = {
 
 /**
  * The gateway replica's live view: every event and notification of its own broker queue is pushed to
- * the subscribers of its run and to the subscribers of all runs. Each subscription first reads the
+ * the subscribers of its run and to the subscribers of all runs (worker heartbeats to the registry
+ * of workers). Each subscription first reads the
  * current state from the database, then follows the messages.
  */
 export function createLiveFeed(db: Database, options: LiveFeedOptions = {}) {
   const byRun = new Map<string, Set<Channel<FeedMessage>>>();
   const all = new Set<Channel<FeedMessage>>();
+  const workers = createWorkerRegistry(options.now ?? Date.now);
 
   const open = (runId: string | null): Channel<FeedMessage> => {
     const listeners = runId === null ? all : (byRun.get(runId) ?? new Set());
@@ -56,12 +59,16 @@ export function createLiveFeed(db: Database, options: LiveFeedOptions = {}) {
   return {
     /** Hands a message of the broker feed to its subscribers. */
     publish: (message: FeedMessage): void => {
+      // Heartbeats of workers belong to no run: they feed the registry only.
+      if (message.type === 'worker.heartbeat') return workers.record(message);
       byRun.get(message.runId)?.forEach((channel) => channel.push(message));
       all.forEach((channel) => channel.push(message));
     },
     runProgress: (runId: string) => streamRunProgress(deps, runId),
     runEvents: (runId: string) => streamRunEvents(deps, runId),
     runs: () => streamRuns(deps),
+    /** The workers heard of (`worker.heartbeat`), and what they offer. */
+    workers,
     /** Open subscriptions (for /metrics). */
     subscribers: (): number => all.size + [...byRun.values()].reduce((sum, set) => sum + set.size, 0),
   };

@@ -50,7 +50,12 @@ export function streamRunEvents(deps: StreamDeps, runId: string): Repeater<RunEv
             throw new GraphQLError(`no run ${runId}`, { extensions: { code: 'NOT_FOUND' } });
           continue;
         }
-        if (message.type === 'run.progress' || message.type === 'task.heartbeat') continue;
+        if (
+          message.type === 'run.progress' ||
+          message.type === 'task.heartbeat' ||
+          message.type === 'worker.heartbeat'
+        )
+          continue;
         if (seen.has(message.id)) continue;
         seen.add(message.id);
         await push(liveEventView(message));

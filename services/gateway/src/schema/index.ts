@@ -8,6 +8,7 @@ import './run-event.js';
 import './overload.js';
 import './run.js';
 import './run-progress.js';
+import './worker.js';
 import './start-run.js';
 import './cancel-run.js';
 import './retry-failed-tasks.js';

@@ -12,6 +12,7 @@ import {
 } from './errors.js';
 import { Chunk, RunRef } from './run.js';
 import { checkTaskCount, TooManyTasksError } from './too-many-tasks.js';
+import { checkCalculation, UnknownCalculationError } from './unknown-calculation.js';
 
 const StartRunInput = builder.inputType('StartRunInput', {
   fields: (t) => ({
@@ -28,6 +29,10 @@ const StartRunInput = builder.inputType('StartRunInput', {
       description: 'How the window is split into tasks (default MONTH)',
     }),
     selections: t.stringList({ required: false, description: 'Substations to compute; all when omitted' }),
+    calculation: t.string({
+      required: false,
+      description: 'The calculation plug-in to run (default grid-load); see the `calculations` query',
+    }),
   }),
 });
 
@@ -46,6 +51,7 @@ const StartRunResult = builder.unionType('StartRunResult', {
     InvalidSourceError.ref,
     InvalidSelectionsError.ref,
     TooManyTasksError,
+    UnknownCalculationError,
   ],
 });
 
@@ -71,6 +77,10 @@ builder.mutationField('startRun', (t) =>
       if (problem) return ERROR_OF_PROBLEM[problem.kind].make(problem.message, problem.field);
       const tooMany = checkTaskCount(input, context.maxTasksPerRun);
       if (tooMany) return tooMany;
+      const calculation = input.calculation ?? 'grid-load';
+      const offered = context.live.workers.calculations().map((c) => c.name);
+      const unknown = checkCalculation(calculation, offered);
+      if (unknown) return unknown;
       const runId = uuidv4();
       const event = createEvent('run.requested', {
         runId,
@@ -81,7 +91,7 @@ builder.mutationField('startRun', (t) =>
           chunk: (input.chunk ?? 'MONTH').toLowerCase() as ChunkValue,
           selections: input.selections ?? null,
           topologySource: input.topologySource,
-          calculation: 'grid-load',
+          calculation,
           requestedBy: context.requestedBy,
         },
       });

@@ -21,6 +21,11 @@ export const TaskRef = builder.objectRef<Task>('Task').implement({
     finishedAt: t.string({ nullable: true, resolve: (task) => datetimeIso(task.finishedAt) }),
     durationMs: t.exposeFloat('durationMs', { nullable: true }),
     error: t.exposeString('error', { nullable: true }),
+    calculationVersion: t.exposeString('calculationVersion', {
+      nullable: true,
+      description:
+        'The version of the calculation plug-in that finished the task (none from a worker that does not say)',
+    }),
     summary: t.string({
       nullable: true,
       description: "The calculation's summary of the task, JSON-encoded",

@@ -30,5 +30,13 @@ export type CalculationOutput = {
  */
 export type Calculation = {
   name: string;
+  /**
+   * Changes whenever the calculation's results would: recorded with every task it finishes and
+   * announced in `worker.heartbeat`. A plug-in without one counts as version "0".
+   */
+  version?: string;
   run: (task: TaskMessage, context: CalculationContext) => Promise<CalculationOutput>;
 };
+
+/** A calculation as the worker runs it: its version settled. */
+export type LoadedCalculation = Calculation & { version: string };

@@ -1,17 +1,26 @@
 import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
-import type { Calculation } from './calculation.js';
+import type { Calculation, LoadedCalculation } from './calculation.js';
 import { createGridLoad } from './grid-load.js';
 import { noop } from './noop.js';
+
+/** The reference calculation's version: raise it when its results change (DESIGN §5). */
+const GRID_LOAD_VERSION = '1';
+
+/** A plug-in's own version, or "0" when it gives none. */
+const settle = (calculation: Calculation): LoadedCalculation => ({
+  ...calculation,
+  version: calculation.version ?? '0',
+});
 
 /**
  * The calculations this worker runs, by name: the built-in ones plus those exported as
  * `calculations: Calculation[]` by each module of `CALCULATION_MODULES`.
  */
-export async function loadCalculations(modules: string | undefined): Promise<Map<string, Calculation>> {
-  const registry = new Map<string, Calculation>([
-    ['grid-load', createGridLoad()],
-    ['noop', noop],
+export async function loadCalculations(modules: string | undefined): Promise<Map<string, LoadedCalculation>> {
+  const registry = new Map<string, LoadedCalculation>([
+    ['grid-load', { ...createGridLoad(), version: GRID_LOAD_VERSION }],
+    ['noop', settle(noop)],
   ]);
   for (const path of (modules ?? '')
     .split(',')
@@ -23,7 +32,12 @@ export async function loadCalculations(modules: string | undefined): Promise<Map
         `CALCULATION_MODULES: ${path} does not export "calculations" (an array of calculations)`,
       );
     }
-    for (const calculation of loaded.calculations) registry.set(calculation.name, calculation);
+    for (const calculation of loaded.calculations) {
+      if (calculation.version !== undefined && typeof calculation.version !== 'string') {
+        throw new Error(`CALCULATION_MODULES: ${path}: the version of "${calculation.name}" is not a string`);
+      }
+      registry.set(calculation.name, settle(calculation));
+    }
   }
   return registry;
 }

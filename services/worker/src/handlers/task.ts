@@ -12,12 +12,12 @@ import {
   type TaskMessage,
 } from '@conveyor/messages';
 import type { Logger } from '@conveyor/runtime';
-import type { Calculation, CalculationOutput } from '../calculations/calculation.js';
+import type { CalculationOutput, LoadedCalculation } from '../calculations/calculation.js';
 import { startHeartbeat } from '../heartbeat.js';
 
 export type TaskDeps = {
   workerId: string;
-  calculations: Map<string, Calculation>;
+  calculations: Map<string, LoadedCalculation>;
   publishEvent: (event: ConveyorEvent) => Promise<void>;
   publishNotification: (notification: ConveyorNotification) => Promise<void>;
   /** Whether the task's run was cancelled (cached briefly). */
@@ -60,7 +60,10 @@ export async function handleTask(task: TaskMessage, context: TaskContext, deps: 
   await writeResults(task, context, deps, output);
   const writtenMs = performance.now() - clock;
   context.releaseSlot();
-  await Promise.all([started, reportFinished(task, context, deps, { startedAt, output })]);
+  await Promise.all([
+    started,
+    reportFinished(task, context, deps, { startedAt, output, version: calculation.version }),
+  ]);
   deps.onTaskDone(task.calculation, 'finished', seconds);
   // Where a task's time goes (ms since it was taken), for tuning.
   deps.logger.debug(
@@ -133,7 +136,7 @@ async function runCalculation(
   task: TaskMessage,
   context: TaskContext,
   deps: TaskDeps,
-  calculation: Calculation,
+  calculation: LoadedCalculation,
 ): Promise<CalculationOutput | null> {
   // Aborted on the run's cancellation or on shutdown (`context.signal`); one controller with a
   // listener instead of AbortSignal.any, whose signals cost a lot per task on Node 20.
@@ -188,7 +191,7 @@ function reportFinished(
   task: TaskMessage,
   context: TaskContext,
   deps: TaskDeps,
-  done: { startedAt: Date; output: CalculationOutput },
+  done: { startedAt: Date; output: CalculationOutput; version: string },
 ): Promise<void> {
   const finishedAt = deps.now();
   return deps.publishEvent(
@@ -202,6 +205,7 @@ function reportFinished(
         summary: done.output.summary,
         resultRows: done.output.result?.rowCount ?? 0,
         generation: task.generation,
+        calculationVersion: done.version,
       },
       now: finishedAt,
     }),

@@ -1,0 +1,1 @@
+ALTER TABLE `run_process` ADD `calculation_version` varchar(64);
