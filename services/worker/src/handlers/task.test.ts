@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { v4 as uuidv4 } from 'uuid';
 import { MAX_MESSAGE_BYTES, PermanentError, type ConveyorEvent, type TaskMessage } from '@conveyor/messages';
 import { createLogger } from '@conveyor/runtime';
-import type { Calculation } from '../calculations/calculation.js';
+import type { LoadedCalculation } from '../calculations/calculation.js';
 import { handleTask, type TaskDeps } from './task.js';
 
 const task: TaskMessage = {
@@ -17,7 +17,7 @@ const task: TaskMessage = {
 };
 
 /** A worker's handler over in-memory stand-ins for the broker and the database (no I/O involved). */
-function depsFor(calculation: Calculation) {
+function depsFor(calculation: LoadedCalculation) {
   const published: ConveyorEvent[] = [];
   const written: string[] = [];
   const deps: TaskDeps = {
@@ -47,7 +47,8 @@ describe('handleTask', () => {
   it('fails a task for good when its summary would make task.finished over 1 MiB', async () => {
     const { deps, published, written } = depsFor({
       name: 'huge',
-      run: async () => ({ rows: [], summary: { blob: 'b'.repeat(MAX_MESSAGE_BYTES) } }),
+      version: '1',
+      run: async () => ({ summary: { blob: 'b'.repeat(MAX_MESSAGE_BYTES) } }),
     });
     const handled = handleTask(task, context, deps);
     await expect(handled).rejects.toThrow(PermanentError);
@@ -59,7 +60,8 @@ describe('handleTask', () => {
   it('finishes a task whose summary fits', async () => {
     const { deps, published } = depsFor({
       name: 'huge',
-      run: async () => ({ rows: [], summary: { blob: 'b'.repeat(1000) } }),
+      version: '1',
+      run: async () => ({ summary: { blob: 'b'.repeat(1000) } }),
     });
     await handleTask(task, context, deps);
     expect(published.map((event) => event.type)).toContain('task.finished');
