@@ -15,7 +15,7 @@ export const calculations = [
     name: 'io-wait',
     run: async (_task: TaskMessage, context: Context) => {
       await waitForCall(context.signal);
-      return { rows: [], summary: {} };
+      return { summary: {} };
     },
   },
 ];

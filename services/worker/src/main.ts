@@ -10,6 +10,7 @@ import { createEventBatcher } from './event-batcher.js';
 import { handleTask, reportTaskFailure, type TaskDeps } from './handlers/task.js';
 import { createWorkerMetrics } from './metrics.js';
 import { retryTransient } from './retry.js';
+import { createThreadPool } from './threads/pool.js';
 import { createTopologyCache } from './topology-cache.js';
 
 /** How long a database outage may delay a task before the task's attempt fails (ms). */
@@ -23,6 +24,7 @@ if (getPriority() < config.WORKER_NICE) setPriority(config.WORKER_NICE);
 const calculations = await loadCalculations(config.CALCULATION_MODULES);
 const database = createDatabase(config.DATABASE_URL);
 const broker = await createBroker({ amqpUrl: config.AMQP_URL, namespace: config.CONVEYOR_NAMESPACE, logger });
+const threads = createThreadPool(config.WORKER_CONCURRENCY);
 const registry = createMetricsRegistry('worker');
 const metrics = createWorkerMetrics(registry);
 
@@ -45,6 +47,7 @@ const deps: TaskDeps = {
       }),
     config.WORKER_TOPOLOGY_CACHE,
   ),
+  runInThread: threads.runInThread,
   writeResults: (result, signal) =>
     retryTransient(() => writeTaskResults(database.db, result), {
       what: 'result write',
@@ -80,6 +83,6 @@ await serveService({
   graceMs: config.SHUTDOWN_GRACE_MS,
   readiness: [() => broker.health().connected, database.ping],
   intake: [subscription],
-  close: [broker.close, database.close],
+  close: [threads.close, broker.close, database.close],
   details: { concurrency: config.WORKER_CONCURRENCY },
 });
