@@ -7,6 +7,7 @@ import { createBroker, createEvent, type Chunk } from '@conveyor/messages';
 import { deleteNamespace } from '@conveyor/messages/testing';
 import { createLogger } from '@conveyor/runtime';
 import { freePort, startStack, type Stack } from '@conveyor/cli/stack';
+import { pidsNamed, type CpuGroups } from './cpu.js';
 import { peakRssMb } from './stats.js';
 
 type ServiceProcess = Awaited<ReturnType<Stack['addWorker']>>;
@@ -130,6 +131,21 @@ export async function startConveyor(options: {
     return rows.map((row) => datetimeMs(row.at));
   };
 
+  /** The processes whose CPU per task the bench reports: the shared daemons, the poller, the workers. */
+  const cpuGroups = async (): Promise<CpuGroups> => {
+    const pidsOf = (service: string) =>
+      stack
+        .processes()
+        .filter((proc) => proc.service === service && proc.child.pid)
+        .map((proc) => proc.child.pid!);
+    return {
+      mariadbd: await pidsNamed('mariadbd'),
+      rabbitmq: await pidsNamed('beam.smp'),
+      poller: pidsOf('poller'),
+      workers: pidsOf('worker'),
+    };
+  };
+
   /** Stops one process of the stack (a worker between runs), waiting for it to exit. */
   const stopProcess = async (proc: ServiceProcess) => {
     if (proc.child.exitCode === null) proc.child.kill('SIGTERM');
@@ -146,6 +162,7 @@ export async function startConveyor(options: {
   return {
     run,
     peakRss,
+    cpuGroups,
     finishTimes,
     addWorker: stack.addWorker,
     stopProcess,

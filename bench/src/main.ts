@@ -9,13 +9,18 @@ import { formatReport } from './report.js';
 import { createResults } from './result.js';
 import type { BenchContext } from './scenarios/context.js';
 import { benchGrid } from './scenarios/grid.js';
+import { benchGridLarge } from './scenarios/grid-large.js';
 import { benchIo } from './scenarios/io.js';
 import { addCompletionLatency, benchSubscriptionLatency } from './scenarios/latency.js';
 import { benchNoop } from './scenarios/noop.js';
 import { benchScale } from './scenarios/scale.js';
 
-const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: { quick: { type: 'boolean', default: false }, only: { type: 'string', multiple: true } },
+});
 const quick = values.quick;
+/** `--only NAME` (repeatable): run just these scenarios. */
+const only = new Set(values.only ?? []);
 const context: BenchContext = {
   quick,
   repeats: quick ? 1 : 3,
@@ -33,6 +38,7 @@ const context: BenchContext = {
  * other scenarios still run: one broken scenario must not throw away half an hour of measurements.
  */
 async function scenario(name: string, bench: () => Promise<void>) {
+  if (only.size > 0 && !only.has(name)) return;
   try {
     await bench();
   } catch (error) {
@@ -43,13 +49,11 @@ async function scenario(name: string, bench: () => Promise<void>) {
 }
 
 /** A Conveyor stack with the gateway, for one scenario: none measures what another left behind. */
-async function withGateway(bench: (conveyor: Awaited<ReturnType<typeof startConveyor>>) => Promise<void>) {
-  const conveyor = await startConveyor({
-    ...context,
-    workers: 2,
-    gateway: true,
-    env: { WORKER_CONCURRENCY: '50' },
-  });
+async function withGateway(
+  bench: (conveyor: Awaited<ReturnType<typeof startConveyor>>) => Promise<void>,
+  env: NodeJS.ProcessEnv = { WORKER_CONCURRENCY: '50' },
+) {
+  const conveyor = await startConveyor({ ...context, workers: 2, gateway: true, env });
   try {
     await bench(conveyor);
   } finally {
@@ -68,6 +72,10 @@ async function main() {
     withGateway((conveyor) => benchSubscriptionLatency(context, conveyor)),
   );
   await scenario('scale', () => withGateway((conveyor) => benchScale(context, conveyor)));
+  // One thread per worker: 2 workers on this 2-core machine, as in `grid`.
+  await scenario('grid-large', () =>
+    withGateway((conveyor) => benchGridLarge(context, conveyor), { WORKER_CONCURRENCY: '1' }),
+  );
   addCompletionLatency(context);
 
   const load = `1-minute load average ${loadAtStart.toFixed(1)} at the start, ${(loadavg()[0] ?? NaN).toFixed(1)} at the end`;

@@ -125,6 +125,20 @@ function goalRows(groups: Group[]): [string, number, number, Goal | undefined][]
     ['scale: run(id) with counts at the end, p50 ms', detail('scale', 'runQueryP50Ms'), 1, { max: 50 }],
     ['scale: poller peak RSS MB', detail('scale', 'pollerPeakRssMb'), 0, undefined],
     ['scale: gateway peak RSS MB', detail('scale', 'gatewayPeakRssMb'), 0, undefined],
+    ...(['mariadbd', 'rabbitmq', 'poller', 'workers'] as const).map(
+      (process): [string, number, number, Goal | undefined] => [
+        `grid: ${process} CPU ms per task (net of idle)`,
+        detail('grid', `cpuMsPerTask.${process}`),
+        2,
+        process === 'mariadbd' ? { max: 1.5 } : undefined,
+      ],
+    ),
+    ['grid-large: run rows/s', detail('grid-large', 'run.rowsPerSecond'), 0, undefined],
+    ['grid-large: CSV export s', detail('grid-large', 'csv.ms') / 1000, 1, undefined],
+    ['grid-large: Parquet export s', detail('grid-large', 'parquet.ms') / 1000, 1, undefined],
+    ['grid-large: Run.overloads(first: 100) ms', detail('grid-large', 'overloads.ms'), 0, undefined],
+    ['grid-large: gateway peak RSS MB', detail('grid-large', 'peakRssMb.gateway'), 0, { max: 300 }],
+    ['grid-large: mariadbd CPU ms per task', detail('grid-large', 'cpuMsPerTask.mariadbd'), 2, { max: 1.5 }],
   ];
 }
 

@@ -1,4 +1,5 @@
-// 3. grid: the reference calculation, 24 substations × 400 nodes, monthly chunks.
+// 3. grid: the reference calculation, 24 substations × 400 nodes, monthly chunks; the monolith writes
+// its CSV as `conveyor monolith` does, Conveyor's run ends at run.completed with its results stored.
 import { startConveyor } from '../conveyor.js';
 import { monolithGrid } from '../peers/monolith.js';
 import type { BenchContext } from './context.js';
@@ -21,7 +22,7 @@ export async function benchGrid(context: BenchContext) {
       workers: 1,
       tasksPerSecond: (tasks * 1000) / monolith.ms,
     });
-    context.log(`grid monolith: ${monolith.ms.toFixed(0)} ms`);
+    context.log(`grid monolith (with its CSV, ${monolith.rows} rows): ${monolith.ms.toFixed(0)} ms`);
   }
   // One stack: runs with one worker, then with a second one added.
   const conveyor = await startConveyor({ ...context, workers: 1, env: { WORKER_CONCURRENCY: '2' } });
@@ -34,6 +35,8 @@ export async function benchGrid(context: BenchContext) {
           conveyor,
           { topologySource, ...window, chunk: 'month', calculation: 'grid-load' },
           { scenario: 'grid', tasks, workers },
+          undefined,
+          { cpu: true },
         );
       }
     }

@@ -37,6 +37,7 @@ export { markCompletionPublished } from './queries/mark-completion-published.js'
 
 export { saveTopology } from './queries/save-topology.js';
 export { findTopologyByHash } from './queries/find-topology-by-hash.js';
+export { findTopologyBySource } from './queries/find-topology-by-source.js';
 export { getTopology } from './queries/get-topology.js';
 export { loadTopology } from './queries/load-topology.js';
 

@@ -126,17 +126,26 @@ export const runProcess = mysqlTable(
 );
 
 /** Topology snapshots, deduplicated by content hash; `data` is the gzipped topology JSON. */
-export const topologies = mysqlTable('topologies', {
-  id: varchar('id', { length: 64 }).primaryKey(),
-  contentHash: char('content_hash', { length: 64 }).notNull().unique(),
-  source: varchar('source', { length: 1024 }).notNull(),
-  selections: jsonValue<string[]>('selections').notNull(),
-  nodeCount: int('node_count').notNull(),
-  data: mediumblob('data').notNull(),
-  createdAt: datetime('created_at', { mode: 'string', fsp: 3 })
-    .notNull()
-    .default(sql`CURRENT_TIMESTAMP(3)`),
-});
+export const topologies = mysqlTable(
+  'topologies',
+  {
+    id: varchar('id', { length: 64 }).primaryKey(),
+    contentHash: char('content_hash', { length: 64 }).notNull().unique(),
+    source: varchar('source', { length: 1024 }).notNull(),
+    /**
+     * What identified the source before it was built (`topologySourceKey`: the synthetic parameters, or
+     * a file's content hash), so that the same source is not generated, validated and hashed again.
+     */
+    sourceKey: varchar('source_key', { length: 128 }),
+    selections: jsonValue<string[]>('selections').notNull(),
+    nodeCount: int('node_count').notNull(),
+    data: mediumblob('data').notNull(),
+    createdAt: datetime('created_at', { mode: 'string', fsp: 3 })
+      .notNull()
+      .default(sql`CURRENT_TIMESTAMP(3)`),
+  },
+  (t) => [index('topologies_source_key').on(t.sourceKey)],
+);
 
 /**
  * The exported output as one result partition per task (DESIGN §3): the task's rows (the columns of

@@ -57,6 +57,9 @@ describe('migrate', () => {
         '0002_drop_row_task_results',
         '0003_task_result_partitions',
         '0004_run_process_run_finished',
+        '0005_run_process_calculation_version',
+        '0006_topology_source_key',
+        '0007_topology_source_key_index',
       ]);
       const second = await migrate(url.toString());
       expect(second).toEqual({ database: `${database.name}_m`, applied: [] });

@@ -16,6 +16,7 @@ export {
   contentHash,
   loadTopologySource,
   parseSource,
+  topologySourceKey,
 } from './source.js';
 export type { TopologyLimits, TopologySource } from './source.js';
 export { InvalidDateError, formatTaskDate, parseTaskDate } from './dates.js';

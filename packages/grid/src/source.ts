@@ -87,6 +87,48 @@ function checkNodeCount(nodes: number, limits: TopologyLimits | undefined, what:
     );
 }
 
+/** The file of a `file:` source inside `baseDir`, refused when it escapes it or is over `maxBytes`. */
+async function checkedFilePath(
+  file: string,
+  options: { baseDir?: string; limits?: TopologyLimits },
+): Promise<string> {
+  let path = resolve(file);
+  if (options.baseDir !== undefined) {
+    path = resolve(options.baseDir, file);
+    const inside = relative(resolve(options.baseDir), path);
+    if (inside.startsWith('..') || isAbsolute(inside))
+      throw new InvalidSourceError(`${file} is outside the topology directory`);
+  }
+  if (options.limits) {
+    const { size } = await stat(path);
+    if (size > options.limits.maxBytes)
+      throw new TopologyTooLargeError(
+        `${file} has ${count(size)} bytes, over the limit of ${count(options.limits.maxBytes)}`,
+        'maxBytes',
+      );
+  }
+  return path;
+}
+
+/**
+ * What identifies a source's content without building it: `synthetic:substations=N&nodes=M&seed=S`
+ * (parameters in this order; generation is deterministic) or `file-sha256:<hex>` of the file's bytes.
+ * The same checks as `loadTopologySource` come first (limits, the topology directory).
+ */
+export async function topologySourceKey(
+  source: string,
+  options: { baseDir?: string; limits?: TopologyLimits } = {},
+): Promise<string> {
+  const parsed = parseSource(source);
+  if (parsed.kind === 'synthetic') {
+    const { substations, nodes, seed } = parsed.params;
+    checkNodeCount(substations * nodes, options.limits, `${substations} substations × ${nodes} nodes`);
+    return `synthetic:substations=${substations}&nodes=${nodes}&seed=${seed}`;
+  }
+  const bytes = await readFile(await checkedFilePath(parsed.path, options));
+  return `file-sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+}
+
 /**
  * Loads a topology source. `file:` paths resolve inside `baseDir` when it is given, and a path that
  * escapes it is refused. With `limits`, a source over them is refused before anything is generated,
@@ -103,21 +145,7 @@ export async function loadTopologySource(
     checkNodeCount(substations * nodes, limits, `${substations} substations × ${nodes} nodes`);
     return generateSynthetic(parsed.params);
   }
-  let path = resolve(parsed.path);
-  if (options.baseDir !== undefined) {
-    path = resolve(options.baseDir, parsed.path);
-    const inside = relative(resolve(options.baseDir), path);
-    if (inside.startsWith('..') || isAbsolute(inside))
-      throw new InvalidSourceError(`${parsed.path} is outside the topology directory`);
-  }
-  if (limits) {
-    const { size } = await stat(path);
-    if (size > limits.maxBytes)
-      throw new TopologyTooLargeError(
-        `${parsed.path} has ${count(size)} bytes, over the limit of ${count(limits.maxBytes)}`,
-        'maxBytes',
-      );
-  }
+  const path = await checkedFilePath(parsed.path, options);
   const text = await readFile(path, 'utf8');
   let json: unknown;
   try {

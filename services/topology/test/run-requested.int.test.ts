@@ -76,4 +76,42 @@ describe('run.requested', () => {
     const [built] = await request('file:grid.json');
     expect(built).toMatchObject({ type: 'topology.built', data: { nodeCount: 10, selections: ['1', '2'] } });
   });
+
+  it('takes the stored snapshot of a synthetic source built before instead of generating it again', async () => {
+    const source = 'synthetic:substations=3&nodes=7&seed=11';
+    const [first] = await request(source);
+    expect(first).toMatchObject({
+      type: 'topology.built',
+      data: { nodeCount: 21, selections: ['1', '2', '3'] },
+    });
+    // Mark the stored row: a second build that read it says so; one that generated again would not.
+    await database.pool.query(`UPDATE topologies SET selections = '["marked"]' WHERE source_key = ?`, [
+      'synthetic:substations=3&nodes=7&seed=11',
+    ]);
+    const [second] = await request('synthetic:seed=11&nodes=7&substations=3');
+    expect(second).toMatchObject({ type: 'topology.built', data: { selections: ['marked'], nodeCount: 21 } });
+    expect(
+      second?.type === 'topology.built' && first?.type === 'topology.built' && second.data.topologyId,
+    ).toBe(first?.type === 'topology.built' && first.data.topologyId);
+  });
+
+  it('takes the stored snapshot of a file with the same bytes, and builds a changed file again', async () => {
+    const text = JSON.stringify(generateSynthetic({ substations: 2, nodes: 4, seed: 9 }));
+    await writeFile(join(dir, 'same.json'), text);
+    const [first] = await request('file:same.json');
+    expect(first).toMatchObject({ type: 'topology.built', data: { selections: ['1', '2'] } });
+    const [row] = (await database.pool.query('SELECT source_key FROM topologies WHERE source = ?', [
+      'file:same.json',
+    ])) as unknown as [{ source_key: string }[]];
+    await database.pool.query(`UPDATE topologies SET selections = '["marked"]' WHERE source_key = ?`, [
+      row[0]!.source_key,
+    ]);
+    await writeFile(join(dir, 'copy.json'), text);
+    const [copy] = await request('file:copy.json');
+    expect(copy).toMatchObject({ type: 'topology.built', data: { selections: ['marked'] } });
+    // Other bytes are another source: built (and here refused) again.
+    await writeFile(join(dir, 'same.json'), text.replace('"capacityKw":', '"capacityKw":-'));
+    const [changed] = await request('file:same.json');
+    expect(changed).toMatchObject({ type: 'topology.failed' });
+  });
 });

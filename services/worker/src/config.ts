@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { loadConfig as parseEnvironment, port, positiveInt, sharedEnv } from '@conveyor/runtime';
 
@@ -5,8 +6,11 @@ export const WorkerConfig = z
   .object({
     ...sharedEnv,
     WORKER_HEALTH_PORT: port.default(9103),
-    /** Tasks computed at once by this process. */
-    WORKER_CONCURRENCY: positiveInt.default(4),
+    /**
+     * Tasks computed at once by this process, one per worker thread. Default: the CPUs this process may
+     * use (`os.availableParallelism()`, which follows the container's CPU limit).
+     */
+    WORKER_CONCURRENCY: positiveInt.default(availableParallelism()),
     /**
      * Tasks this process holds at once (the broker prefetch): running, reporting or next in line.
      * Default: twice WORKER_CONCURRENCY, so a slot takes its next task while the last one's events are

@@ -11,6 +11,7 @@ import { createEventBatcher } from './event-batcher.js';
 import { handleTask, reportTaskFailure, type TaskDeps } from './handlers/task.js';
 import { createWorkerMetrics } from './metrics.js';
 import { retryTransient } from './retry.js';
+import { createThreadPool } from './threads/pool.js';
 import { createTopologyCache } from './topology-cache.js';
 import { createWorkerLoad, startWorkerHeartbeat } from './worker-heartbeat.js';
 
@@ -25,6 +26,7 @@ if (getPriority() < config.WORKER_NICE) setPriority(config.WORKER_NICE);
 const calculations = await loadCalculations(config.CALCULATION_MODULES);
 const database = createDatabase(config.DATABASE_URL, { timeouts: databaseTimeouts(config) });
 const broker = await createBroker({ amqpUrl: config.AMQP_URL, namespace: config.CONVEYOR_NAMESPACE, logger });
+const threads = createThreadPool(config.WORKER_CONCURRENCY);
 const registry = createMetricsRegistry('worker');
 const metrics = createWorkerMetrics(registry);
 const load = createWorkerLoad();
@@ -52,6 +54,7 @@ const deps: TaskDeps = {
       }),
     config.WORKER_TOPOLOGY_CACHE,
   ),
+  runInThread: threads.runInThread,
   writeResults: (result, signal) =>
     retryTransient(() => writeTaskResults(database.db, result), {
       what: 'result write',
@@ -101,6 +104,6 @@ await serveService({
   readiness: [() => broker.health().connected, database.ping],
   intake: [subscription],
   // The last heartbeat says `stopping` before the broker closes.
-  close: [heartbeat.stop, broker.close, database.close],
+  close: [heartbeat.stop, threads.close, broker.close, database.close],
   details: { concurrency: config.WORKER_CONCURRENCY },
 });

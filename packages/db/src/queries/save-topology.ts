@@ -17,6 +17,8 @@ export async function saveTopology(
     id: string;
     contentHash: string;
     source: string;
+    /** `topologySourceKey` of the source, for `findTopologyBySource`. */
+    sourceKey?: string;
     selections: string[];
     nodeCount: number;
     json: unknown;
@@ -31,6 +33,7 @@ export async function saveTopology(
       id: snapshot.id,
       contentHash: snapshot.contentHash,
       source: snapshot.source,
+      sourceKey: snapshot.sourceKey ?? null,
       selections: snapshot.selections,
       nodeCount: snapshot.nodeCount,
       data,

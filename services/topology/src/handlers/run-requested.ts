@@ -3,10 +3,11 @@ import {
   contentHash,
   loadTopologySource,
   selectionsOf,
+  topologySourceKey,
   TopologyTooLargeError,
   type TopologyLimits,
 } from '@conveyor/grid';
-import { saveTopology, type Database } from '@conveyor/db';
+import { findTopologyBySource, saveTopology, type Database } from '@conveyor/db';
 import {
   createEvent,
   eventIdFor,
@@ -34,16 +35,28 @@ const LIMIT_VARIABLES: Record<keyof TopologyLimits, string> = {
   maxBytes: 'MAX_TOPOLOGY_BYTES',
 };
 
+/** The reason a user reads when a source cannot be loaded. */
+function loadFailure(source: string, error: unknown): string {
+  if (error instanceof TopologyTooLargeError)
+    return `topology ${source} is too large: ${error.message} (${LIMIT_VARIABLES[error.limit]})`;
+  return `cannot load topology ${source}: ${(error as Error).message}`;
+}
+
+type Built = { topologyId: string; contentHash: string; selections: string[]; nodeCount: number };
+
 /**
  * Loads, validates and stores the topology of a requested run, then publishes `topology.built`
- * or `topology.failed` with a reason a user can act on. Event ids are derived from the run, so a
- * redelivered request publishes the same events and the event store keeps one of each.
+ * or `topology.failed` with a reason a user can act on. A source built before (the same synthetic
+ * parameters, or a file with the same bytes: `topologySourceKey`) is not generated, validated and
+ * hashed again: its stored snapshot is taken. Event ids are derived from the run, so a redelivered
+ * request publishes the same events and the event store keeps one of each.
  */
 export async function handleRunRequested(
   event: EventOf<'run.requested'>,
   deps: RunRequestedDeps,
 ): Promise<void> {
   const { runId } = event;
+  const source = event.data.topologySource;
   const started = performance.now();
   const fail = (reason: string) =>
     deps.publishEvent(
@@ -55,25 +68,54 @@ export async function handleRunRequested(
         now: deps.now(),
       }),
     );
+  const publishBuilt = async (built: Built, reused: boolean) => {
+    const buildMs = performance.now() - started;
+    deps.logger.info(
+      { runId, topologyId: built.topologyId, nodes: built.nodeCount, buildMs, reused },
+      'topology built',
+    );
+    const { topologyId, contentHash, selections, nodeCount } = built;
+    let builtEvent;
+    try {
+      builtEvent = createEvent('topology.built', {
+        id: eventIdFor(runId, 'topology.built'),
+        runId,
+        producer: 'topology',
+        data: { topologyId, contentHash, selections, nodeCount, buildMs },
+        now: deps.now(),
+      });
+    } catch (error) {
+      // Over 1 MiB (some hundred thousand selections): no consumer would take it, the run fails instead.
+      if (error instanceof PermanentError)
+        return fail(`topology ${source} cannot be planned: ${error.message}`);
+      throw error;
+    }
+    await deps.publishEvent(builtEvent);
+  };
+
+  const options = { baseDir: deps.topologyDir, limits: deps.limits };
+  let sourceKey: string;
+  try {
+    sourceKey = await topologySourceKey(source, options);
+  } catch (error) {
+    return fail(loadFailure(source, error));
+  }
+  const stored = await findTopologyBySource(deps.db, sourceKey);
+  // A snapshot over a since lowered MAX_TOPOLOGY_NODES goes the long way, to fail with the reason.
+  if (stored && stored.nodeCount <= deps.limits.maxNodes)
+    return publishBuilt({ ...stored, topologyId: stored.id }, true);
 
   let json;
   try {
-    json = await loadTopologySource(event.data.topologySource, {
-      baseDir: deps.topologyDir,
-      limits: deps.limits,
-    });
+    json = await loadTopologySource(source, options);
   } catch (error) {
-    if (error instanceof TopologyTooLargeError)
-      return fail(
-        `topology ${event.data.topologySource} is too large: ${error.message} (${LIMIT_VARIABLES[error.limit]})`,
-      );
-    return fail(`cannot load topology ${event.data.topologySource}: ${(error as Error).message}`);
+    return fail(loadFailure(source, error));
   }
   const built = buildTopology(json);
   if (!built.ok)
     return fail(
       listProblems(
-        `invalid topology ${event.data.topologySource}:`,
+        `invalid topology ${source}:`,
         built.problems.map((p) => `- [${p.rule}] ${p.message}`),
       ),
     );
@@ -83,27 +125,11 @@ export async function handleRunRequested(
   const topologyId = await saveTopology(deps.db, {
     id: `topo-${hash.slice(0, 24)}`,
     contentHash: hash,
-    source: event.data.topologySource,
+    source,
+    sourceKey,
     selections,
     nodeCount: json.nodes.length,
     json,
   });
-  const buildMs = performance.now() - started;
-  deps.logger.info({ runId, topologyId, nodes: json.nodes.length, buildMs }, 'topology built');
-  let builtEvent;
-  try {
-    builtEvent = createEvent('topology.built', {
-      id: eventIdFor(runId, 'topology.built'),
-      runId,
-      producer: 'topology',
-      data: { topologyId, contentHash: hash, selections, nodeCount: json.nodes.length, buildMs },
-      now: deps.now(),
-    });
-  } catch (error) {
-    // Over 1 MiB (some hundred thousand selections): no consumer would take it, the run fails instead.
-    if (error instanceof PermanentError)
-      return fail(`topology ${event.data.topologySource} cannot be planned: ${error.message}`);
-    throw error;
-  }
-  await deps.publishEvent(builtEvent);
+  await publishBuilt({ topologyId, contentHash: hash, selections, nodeCount: json.nodes.length }, false);
 }

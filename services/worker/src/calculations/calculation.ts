@@ -9,6 +9,12 @@ export type CalculationContext = {
   signal: AbortSignal;
   /** The stored topology snapshot of the task's run, cached by id. */
   loadTopology: (topologyId: string) => Promise<unknown>;
+  /**
+   * Runs CPU-bound work in one of the worker's threads: the default export of the module `filename`
+   * (a file URL or path) is called with `input` (structured-cloned; share big inputs as a
+   * SharedArrayBuffer) and its return value comes back. The task's signal terminates the thread.
+   */
+  runInThread: <T>(filename: string, input: unknown) => Promise<T>;
   /** Optional progress of a long task, 0–1, sent with its heartbeats. */
   reportProgress: (fraction: number) => void;
 };
@@ -25,7 +31,9 @@ export type CalculationOutput = {
 };
 
 /**
- * A calculation plug-in. Throw `PermanentError` (from @conveyor/messages) for a task that can never
+ * A calculation plug-in. I/O-bound work (waiting on a service, a database) runs in `run` on the main
+ * thread, async; CPU-bound work (computing for more than a few ms) goes to `context.runInThread`, so
+ * that the main thread keeps heartbeats, acks, probes and cancellation alive. Throw `PermanentError` (from @conveyor/messages) for a task that can never
  * succeed; any other error is treated as transient and the task is retried with backoff.
  */
 export type Calculation = {

@@ -1,63 +1,40 @@
-import {
-  buildTopology,
-  calculateTaskPartition,
-  compileSelection,
-  encodeTaskResult,
-  formatProblems,
-  InvalidPartitionError,
-  parseTopology,
-} from '@conveyor/grid';
+import { extname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { shareTopology, type GridLoadThreadResult, type GridLoadThreadTask } from '@conveyor/grid';
 import { PermanentError } from '@conveyor/messages';
 import type { Calculation } from './calculation.js';
 
-type Compiled = ReturnType<typeof compileSelection>;
+/** The thread module, `.ts` under tsx (tests, `pnpm stack`), `.js` in the built dist. */
+const THREAD = new URL(`../threads/grid-load${extname(fileURLToPath(import.meta.url))}`, import.meta.url)
+  .href;
 
 /**
- * The reference calculation (DESIGN §5): the cable loads of one substation over the task's window.
- * Compiled selections are kept per topology so that a worker builds each topology once.
+ * The reference calculation (DESIGN §5): the cable loads of one substation over the task's window,
+ * computed in a worker thread (CPU-bound). Each topology goes to the threads once, in shared memory;
+ * each thread builds it once and compiles each selection once.
  */
 export function createGridLoad(): Calculation {
-  const compiled = new WeakMap<object, Map<string, Compiled>>();
-  const built = new WeakMap<object, ReturnType<typeof buildTopology>>();
-
-  const compiledSelection = (json: object, selection: string): Compiled => {
-    let result = built.get(json);
-    if (!result) {
-      result = buildTopology(parseTopology(json));
-      built.set(json, result);
-    }
-    if (!result.ok)
-      throw new PermanentError(`stored topology is invalid: ${formatProblems(result.problems)}`);
-    let bySelection = compiled.get(json);
-    if (!bySelection) {
-      bySelection = new Map();
-      compiled.set(json, bySelection);
-    }
-    let entry = bySelection.get(selection);
-    if (!entry) {
-      if (!result.topology.substations.some((s) => s.id === selection)) {
-        throw new PermanentError(`selection ${selection} is not a substation of the topology`);
-      }
-      entry = compileSelection(result.topology, selection);
-      bySelection.set(selection, entry);
-    }
-    return entry;
-  };
-
+  const shared = new WeakMap<object, SharedArrayBuffer>();
   return {
     name: 'grid-load',
     run: async (task, context) => {
       const json = (await context.loadTopology(task.topology_id)) as object;
-      const selection = compiledSelection(json, task.selection);
-      const { partition, summary } = calculateTaskPartition(selection, task.start_date, task.end_date, {
-        signal: context.signal,
-      });
-      try {
-        return { result: encodeTaskResult(partition, summary), summary: { ...summary } };
-      } catch (error) {
-        if (error instanceof InvalidPartitionError) throw new PermanentError(error.message, { cause: error });
-        throw error;
+      let topology = shared.get(json);
+      if (!topology) {
+        topology = shareTopology(json);
+        shared.set(json, topology);
       }
+      const input: GridLoadThreadTask = {
+        topologyId: task.topology_id,
+        topology,
+        selection: task.selection,
+        startDate: task.start_date,
+        endDate: task.end_date,
+      };
+      const result = await context.runInThread<GridLoadThreadResult>(THREAD, input);
+      if (!result.ok) throw new PermanentError(result.message);
+      const { data, rowCount, stats } = result;
+      return { result: { data, rowCount, stats }, summary: { ...stats.summary } };
     },
   };
 }

@@ -14,6 +14,7 @@ import {
 import type { Logger } from '@conveyor/runtime';
 import type { CalculationOutput, LoadedCalculation } from '../calculations/calculation.js';
 import { startHeartbeat } from '../heartbeat.js';
+import type { RunInThread } from '../threads/pool.js';
 
 export type TaskDeps = {
   workerId: string;
@@ -23,6 +24,8 @@ export type TaskDeps = {
   /** Whether the task's run was cancelled (cached briefly). */
   isRunCancelled: (runId: string) => Promise<boolean>;
   loadTopology: (topologyId: string) => Promise<unknown>;
+  /** The worker's thread pool (`createThreadPool`). */
+  runInThread: RunInThread;
   /** Writes a task's result partition, retrying through a database outage until `signal` aborts. */
   writeResults: (partition: TaskPartition, signal: AbortSignal) => Promise<void>;
   heartbeatMs: number;
@@ -154,6 +157,7 @@ async function runCalculation(
       attempt: context.attempt,
       signal: cancelled.signal,
       loadTopology: deps.loadTopology,
+      runInThread: (filename, input) => deps.runInThread(filename, input, cancelled.signal),
       reportProgress: (fraction) => (progress = Math.min(1, Math.max(0, fraction))),
     });
   } catch (error) {

@@ -1,0 +1,1 @@
+ALTER TABLE `topologies` ADD `source_key` varchar(128);

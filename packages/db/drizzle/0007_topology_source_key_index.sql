@@ -1,0 +1,1 @@
+CREATE INDEX `topologies_source_key` ON `topologies` (`source_key`);
