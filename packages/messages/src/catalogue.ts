@@ -17,6 +17,7 @@ export const eventCatalogue: Record<EventType, Entry> = {
   'topology.failed': { producers: ['topology'], consumers: ['poller', 'gateway'] },
   'run.planned': { producers: ['leader'], consumers: ['poller', 'gateway'] },
   'run.plan-failed': { producers: ['leader'], consumers: ['poller', 'gateway'] },
+  'run.plan-published': { producers: ['leader'], consumers: ['poller', 'gateway'] },
   'tasks.queued': { producers: ['leader'], consumers: ['poller', 'gateway'] },
   'task.started': { producers: ['worker'], consumers: ['poller', 'gateway'] },
   'task.finished': { producers: ['worker'], consumers: ['poller', 'gateway'] },

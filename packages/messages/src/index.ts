@@ -5,6 +5,7 @@ export {
   ConveyorEvent,
   EVENT_TYPES,
   ErrorKind,
+  PlanRequest,
   QueuedTask,
   RunStatus,
   TaskCounts,

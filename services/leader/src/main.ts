@@ -14,7 +14,7 @@ const registry = createMetricsRegistry('leader');
 
 const subscription = await broker.subscribeEvents({
   consumer: 'leader',
-  handler: (event) => {
+  handler: (event, context) => {
     const deps = {
       db: database.db,
       publishEvents: broker.publishEvents,
@@ -25,12 +25,9 @@ const subscription = await broker.subscribeEvents({
       now: () => new Date(),
     };
     if (event.type === 'topology.built') return handleTopologyBuilt(event, deps);
-    if (event.type === 'run.retry-requested') return handleRunRetryRequested(event, deps);
+    if (event.type === 'run.retry-requested') return handleRunRetryRequested(event, deps, context);
     return Promise.resolve();
   },
-  // topology.built often arrives before the poller has recorded run.requested (tens of ms): ask again
-  // soon, so that waiting for the poller does not add a quarter of a second to every run.
-  retryBaseMs: 25,
 });
 
 await serveService({

@@ -96,7 +96,19 @@ export async function handleRunRequested(
       id: eventIdFor(runId, 'topology.built'),
       runId,
       producer: 'topology',
-      data: { topologyId, contentHash: hash, selections, nodeCount: json.nodes.length, buildMs },
+      data: {
+        topologyId,
+        contentHash: hash,
+        selections,
+        nodeCount: json.nodes.length,
+        buildMs,
+        request: {
+          window: event.data.window,
+          chunk: event.data.chunk,
+          selections: event.data.selections,
+          calculation: event.data.calculation,
+        },
+      },
       now: deps.now(),
     });
   } catch (error) {
