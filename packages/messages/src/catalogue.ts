@@ -21,7 +21,7 @@ export const eventCatalogue: Record<EventType, Entry> = {
   'tasks.queued': { producers: ['leader'], consumers: ['poller', 'gateway'] },
   'task.started': { producers: ['worker'], consumers: ['poller', 'gateway'] },
   'task.finished': { producers: ['worker'], consumers: ['poller', 'gateway'] },
-  'task.failed': { producers: ['worker'], consumers: ['poller', 'gateway'] },
+  'task.failed': { producers: ['worker', 'leader'], consumers: ['poller', 'gateway'] },
   'task.cancelled': { producers: ['worker'], consumers: ['poller', 'gateway'] },
   'run.cancel-requested': { producers: ['gateway', 'cli'], consumers: ['poller', 'gateway'] },
   'run.cancelled': { producers: ['poller'], consumers: ['poller', 'gateway'] },

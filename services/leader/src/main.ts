@@ -1,9 +1,11 @@
-// The leader: plans runs into tasks and publishes them; re-queues failed tasks on request.
+// The leader: plans runs into tasks and publishes them; re-queues failed tasks on request; turns
+// tasks the broker dead-lettered into final task.failed events.
 import { createDatabase } from '@conveyor/db';
-import { createBroker } from '@conveyor/messages';
+import { DEFAULT_DELIVERY_LIMIT, createBroker } from '@conveyor/messages';
 import { bootService, createMetricsRegistry, databaseTimeouts, serveService } from '@conveyor/runtime';
 import { loadConfig } from './config.js';
 import { handleRunRetryRequested } from './handlers/run-retry-requested.js';
+import { handleTaskDeadLettered } from './handlers/task-dead-lettered.js';
 import { handleTopologyBuilt } from './handlers/topology-built.js';
 
 const { config, logger } = bootService('leader', loadConfig);
@@ -30,12 +32,23 @@ const subscription = await broker.subscribeEvents({
   },
 });
 
+// The dead-letter watcher lives here, beside the plan: the leader owns the task messages, and the
+// poller stays a recorder of events that several replicas can run without coordination.
+const deadTasks = await broker.subscribeDeadTasks({
+  handler: (dead) =>
+    handleTaskDeadLettered(dead, {
+      publishEvents: broker.publishEvents,
+      logger,
+      deliveryLimit: DEFAULT_DELIVERY_LIMIT,
+    }),
+});
+
 await serveService({
   port: config.LEADER_HEALTH_PORT,
   registry,
   logger,
   graceMs: config.SHUTDOWN_GRACE_MS,
   readiness: [() => broker.health().connected, database.ping],
-  intake: [subscription],
+  intake: [subscription, deadTasks],
   close: [broker.close, database.close],
 });

@@ -108,8 +108,10 @@ describe('the leader retries failed tasks', () => {
       data: { ...request, topologySource: 'synthetic:substations=2&nodes=10&seed=1', requestedBy: 'someone' },
     });
     await new Promise((resolve) => setTimeout(resolve, 300));
-    await recordEvents(database.db, [requested, topologyBuilt(runId), ...plan.events]);
     await recordEvents(database.db, [
+      requested,
+      topologyBuilt(runId),
+      ...plan.events,
       createEvent('task.failed', {
         runId,
         taskId: failedTask.task_id,
