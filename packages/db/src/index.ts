@@ -34,6 +34,7 @@ export type { Completion } from './queries/completion.js';
 export { findCompletableRuns } from './queries/find-completable-runs.js';
 export { claimCompletion } from './queries/claim-completion.js';
 export { findUnpublishedCompletions } from './queries/find-unpublished-completions.js';
+export { findUnpublishedCancellations } from './queries/find-unpublished-cancellations.js';
 export { markCompletionPublished } from './queries/mark-completion-published.js';
 
 export { saveTopology } from './queries/save-topology.js';
