@@ -26,6 +26,7 @@ export { countTasksByStatus } from './queries/count-tasks-by-status.js';
 export { countTasksDoneBetween } from './queries/count-tasks-done-between.js';
 export { readRunProgress } from './queries/read-run-progress.js';
 export { listFailedTasks } from './queries/list-failed-tasks.js';
+export { findRetryPlan } from './queries/find-retry-plan.js';
 export { recordHeartbeats } from './queries/record-heartbeats.js';
 export { findStalledTasks } from './queries/find-stalled-tasks.js';
 
@@ -33,6 +34,7 @@ export type { Completion } from './queries/completion.js';
 export { findCompletableRuns } from './queries/find-completable-runs.js';
 export { claimCompletion } from './queries/claim-completion.js';
 export { findUnpublishedCompletions } from './queries/find-unpublished-completions.js';
+export { findUnpublishedCancellations } from './queries/find-unpublished-cancellations.js';
 export { markCompletionPublished } from './queries/mark-completion-published.js';
 
 export { saveTopology } from './queries/save-topology.js';

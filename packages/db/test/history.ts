@@ -44,7 +44,19 @@ function built(runId: string): ConveyorEvent {
     runId,
     producer: 'topology',
     now: at(),
-    data: { topologyId: 'topo-1', contentHash: 'h', selections: ['1'], nodeCount: 1, buildMs: 1 },
+    data: {
+      topologyId: 'topo-1',
+      contentHash: 'h',
+      selections: ['1'],
+      nodeCount: 1,
+      buildMs: 1,
+      request: {
+        window: { start: '2024-01-01 00:00', end: '2024-01-31 23:59' },
+        chunk: 'month',
+        selections: null,
+        calculation: 'grid-load',
+      },
+    },
   });
 }
 

@@ -13,6 +13,7 @@ import { subscribeTasks, type TaskSubscriptionOptions } from './subscribe-tasks.
 import { subscribeEvents, type EventSubscriptionOptions } from './subscribe-events.js';
 import { subscribeEventBatches, type BatchSubscriptionOptions } from './subscribe-batches.js';
 import { subscribeFeed, type FeedSubscriptionOptions } from './subscribe-feed.js';
+import { subscribeDeadTasks, type DeadTaskSubscriptionOptions } from './subscribe-dead-tasks.js';
 
 const { BrokerAsPromised } = rascal;
 type RascalBroker = Awaited<ReturnType<typeof BrokerAsPromised.create>>;
@@ -53,6 +54,8 @@ export type Broker = {
   subscribeEvents: (options: EventSubscriptionOptions) => Promise<Subscription>;
   subscribeEventBatches: (options: BatchSubscriptionOptions) => Promise<Subscription>;
   subscribeFeed: (options: FeedSubscriptionOptions) => Promise<Subscription>;
+  /** What the broker dead-lettered from the task queue (delivery limit, rejections). */
+  subscribeDeadTasks: (options: DeadTaskSubscriptionOptions) => Promise<Subscription>;
   /** For /readyz. `outstanding`: messages waiting for a confirm. */
   health: () => { connected: boolean; blocked: boolean; outstanding: number };
   /** Stops intake on every subscription; handlers in flight go on. */
@@ -168,6 +171,7 @@ export async function createBroker(options: BrokerOptions): Promise<Broker> {
     subscribeEvents: (opts) => track(subscribeEvents(deps, opts)),
     subscribeEventBatches: (opts) => track(subscribeEventBatches(deps, opts)),
     subscribeFeed: (opts) => track(subscribeFeed(deps, opts)),
+    subscribeDeadTasks: (opts) => track(subscribeDeadTasks(deps, opts)),
     health: () => ({
       connected: flow.isConnected(),
       blocked: flow.isBlocked(),

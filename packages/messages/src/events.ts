@@ -51,12 +51,23 @@ export const RunRequestedData = z.object({
   requestedBy: RequestedBy,
 });
 
+/** What the leader needs of run.requested to plan a run, carried by topology.built (DESIGN §2.1). */
+export const PlanRequest = RunRequestedData.pick({
+  window: true,
+  chunk: true,
+  selections: true,
+  calculation: true,
+});
+export type PlanRequest = z.infer<typeof PlanRequest>;
+
 export const TopologyBuiltData = z.object({
   topologyId: Name,
   contentHash: Name,
   selections: z.array(Id),
   nodeCount: z.number().int().nonnegative(),
   buildMs: z.number().nonnegative(),
+  /** The run's request, copied from run.requested: the leader plans from this one event. */
+  request: PlanRequest,
 });
 
 export const TopologyFailedData = z.object({ reason: Reason });
@@ -65,6 +76,14 @@ export const RunPlannedData = z.object({
   topologyId: Name,
   taskCount: z.number().int().nonnegative(),
   generation: Generation,
+  /** The run.retry-requested (event id) this generation answers; absent for generation 0. */
+  retryOf: z.uuid().optional(),
+});
+
+/** Every task message of a generation is confirmed by the broker: its plan is complete. */
+export const RunPlanPublishedData = z.object({
+  generation: Generation,
+  taskCount: z.number().int().nonnegative(),
 });
 
 export const QueuedTask = z.object({
@@ -140,6 +159,7 @@ export const eventDataSchemas = {
   'topology.failed': TopologyFailedData,
   'run.planned': RunPlannedData,
   'run.plan-failed': RunPlanFailedData,
+  'run.plan-published': RunPlanPublishedData,
   'tasks.queued': TasksQueuedData,
   'task.started': TaskStartedData,
   'task.finished': TaskFinishedData,
@@ -168,6 +188,7 @@ export const ConveyorEvent = z.discriminatedUnion('type', [
   eventSchema('topology.failed'),
   eventSchema('run.planned'),
   eventSchema('run.plan-failed'),
+  eventSchema('run.plan-published'),
   eventSchema('tasks.queued'),
   eventSchema('task.started').extend({ taskId: z.uuid() }),
   eventSchema('task.finished').extend({ taskId: z.uuid() }),

@@ -5,6 +5,7 @@ export {
   ConveyorEvent,
   EVENT_TYPES,
   ErrorKind,
+  PlanRequest,
   QueuedTask,
   RunStatus,
   TaskCounts,
@@ -30,7 +31,7 @@ export { eventCatalogue, eventTypesConsumedBy, notificationCatalogue } from './c
 export type { EventConsumer, ServiceName } from './catalogue.js';
 export { brokerNames } from './names.js';
 export type { BrokerNames } from './names.js';
-export { EVENT_CONSUMERS, createBrokerConfig } from './topology.js';
+export { DEFAULT_DELIVERY_LIMIT, EVENT_CONSUMERS, createBrokerConfig } from './topology.js';
 export type { TopologyOptions } from './topology.js';
 export { createBroker } from './broker.js';
 export type { Broker, BrokerOptions, PublicationName, PublishOptions } from './broker.js';
@@ -44,6 +45,7 @@ export type { FailureDecision, TaskContext, TaskSubscriptionOptions } from './su
 export type { EventContext, EventSubscriptionOptions } from './subscribe-events.js';
 export type { BatchSubscriptionOptions } from './subscribe-batches.js';
 export type { FeedSubscriptionOptions } from './subscribe-feed.js';
+export type { DeadTask, DeadTaskSubscriptionOptions } from './subscribe-dead-tasks.js';
 export { MAX_MESSAGE_BYTES, parseEvent, parseNotification, parseTask } from './parse.js';
 export { BOUNDS, assertMessageSize, messageBytes } from './bounds.js';
 export { MAX_REASON_CHARS, listProblems, truncateText } from './truncate.js';

@@ -9,6 +9,8 @@ export function brokerNames(namespace: string) {
     deadExchange: `${ns}.dead`,
     tasksQueue: `${ns}.tasks`,
     tasksDeadQueue: `${ns}.tasks.dead`,
+    /** Copies of the tasks' dead letters, for the watcher that turns them into final task.failed. */
+    tasksDeadWatchQueue: `${ns}.tasks.dead-watch`,
     /** Retries wait here (per-message TTL), then dead-letter back to the tasks exchange. */
     tasksDelayQueue: `${ns}.tasks.delay`,
     /** Routing key of task messages on the tasks exchange. */

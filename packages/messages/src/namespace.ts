@@ -17,6 +17,7 @@ export function namespaceEntities(namespace: string, options: NamespaceOptions =
       names.tasksQueue,
       names.tasksDelayQueue,
       names.tasksDeadQueue,
+      names.tasksDeadWatchQueue,
       names.heartbeatsQueue,
       ...eventQueues,
       ...eventQueues.map((queue) => names.deadQueue(queue)),

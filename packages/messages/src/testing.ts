@@ -58,6 +58,7 @@ export async function createTestBroker(options: BrokerOptions): Promise<Broker> 
     subscribeEvents: tracked((o) => `${o.consumer} events`, broker.subscribeEvents),
     subscribeEventBatches: tracked((o) => `${o.consumer} event batches`, broker.subscribeEventBatches),
     subscribeFeed: tracked((o) => `${o.subscription} feed`, broker.subscribeFeed),
+    subscribeDeadTasks: tracked(() => 'dead tasks', broker.subscribeDeadTasks),
     stopConsuming: async () => {
       untrackAll();
       await broker.stopConsuming();

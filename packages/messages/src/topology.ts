@@ -7,6 +7,9 @@ const { withDefaultConfig } = rascal;
 
 export const EVENT_CONSUMERS: EventConsumer[] = ['topology', 'leader', 'poller'];
 
+/** Deliveries of one message before the broker dead-letters it (x-delivery-limit), unless configured. */
+export const DEFAULT_DELIVERY_LIMIT = 20;
+
 export type TopologyOptions = {
   amqpUrl: string;
   namespace: string;
@@ -36,7 +39,7 @@ const quorum = (deadExchange: string, queue: string, deliveryLimit: number) => (
  */
 export function createBrokerConfig(options: TopologyOptions): BrokerConfig {
   const names = brokerNames(options.namespace);
-  const limit = options.taskDeliveryLimit ?? 20;
+  const limit = options.taskDeliveryLimit ?? DEFAULT_DELIVERY_LIMIT;
   const queues: Record<string, object> = {};
   const bindings: Record<string, object> = {};
   const bind = (source: string, destination: string, bindingKey: string) => {
@@ -64,6 +67,10 @@ export function createBrokerConfig(options: TopologyOptions): BrokerConfig {
     },
   };
   deadQueueFor(names.tasksQueue);
+  queues[names.tasksDeadWatchQueue] = {
+    options: { durable: true, arguments: { 'x-queue-type': 'quorum' } },
+  };
+  bind(names.deadExchange, names.tasksDeadWatchQueue, names.tasksQueue);
 
   for (const consumer of EVENT_CONSUMERS) {
     const queue = names.eventsQueue(consumer);
@@ -96,6 +103,7 @@ export function createBrokerConfig(options: TopologyOptions): BrokerConfig {
   const subscriptions: Record<string, object> = {
     tasks: { queue: names.tasksQueue, contentType: 'application/octet-stream' },
     heartbeats: { queue: names.heartbeatsQueue, contentType: 'application/octet-stream' },
+    deadTasks: { queue: names.tasksDeadWatchQueue, contentType: 'application/octet-stream' },
   };
   for (const consumer of EVENT_CONSUMERS) {
     subscriptions[consumer] = { queue: names.eventsQueue(consumer), contentType: 'application/octet-stream' };

@@ -94,7 +94,19 @@ describe('publishing', () => {
       occurredAt: new Date().toISOString(),
       producer: 'test',
       runId,
-      data: { topologyId: 't', contentHash: 'h', selections: ['s'], nodeCount: 1, buildMs: 1 },
+      data: {
+        topologyId: 't',
+        contentHash: 'h',
+        selections: ['s'],
+        nodeCount: 1,
+        buildMs: 1,
+        request: {
+          window: { start: '2024-01-01 00:00', end: '2024-01-31 23:59' },
+          chunk: 'month' as const,
+          selections: null,
+          calculation: 'grid-load',
+        },
+      },
     });
 
     await expect(broker.publishEvent({ ...runRequested(runId), runId: 'nope' })).rejects.toThrow(/runId/);

@@ -29,6 +29,8 @@ export const StartRunConfig = z.object({
   /** Comma-separated selections; unset means every selection of the topology. */
   START_RUN_SELECTIONS: z.string().optional(),
   START_RUN_CALCULATION: z.string().min(1).default('grid-load'),
+  /** Names the schedule in the run id (uuid v5 of schedule and month): two schedules, two runs a month. */
+  START_RUN_SCHEDULE: z.string().min(1).max(64).default('monthly'),
 });
 export type StartRunConfig = z.infer<typeof StartRunConfig>;
 

@@ -1,9 +1,11 @@
-// The leader: plans runs into tasks and publishes them; re-queues failed tasks on request.
+// The leader: plans runs into tasks and publishes them; re-queues failed tasks on request; turns
+// tasks the broker dead-lettered into final task.failed events.
 import { createDatabase } from '@conveyor/db';
-import { createBroker } from '@conveyor/messages';
+import { DEFAULT_DELIVERY_LIMIT, createBroker } from '@conveyor/messages';
 import { bootService, createMetricsRegistry, databaseTimeouts, serveService } from '@conveyor/runtime';
 import { loadConfig } from './config.js';
 import { handleRunRetryRequested } from './handlers/run-retry-requested.js';
+import { handleTaskDeadLettered } from './handlers/task-dead-lettered.js';
 import { handleTopologyBuilt } from './handlers/topology-built.js';
 
 const { config, logger } = bootService('leader', loadConfig);
@@ -14,7 +16,7 @@ const registry = createMetricsRegistry('leader');
 
 const subscription = await broker.subscribeEvents({
   consumer: 'leader',
-  handler: (event) => {
+  handler: (event, context) => {
     const deps = {
       db: database.db,
       publishEvents: broker.publishEvents,
@@ -25,12 +27,20 @@ const subscription = await broker.subscribeEvents({
       now: () => new Date(),
     };
     if (event.type === 'topology.built') return handleTopologyBuilt(event, deps);
-    if (event.type === 'run.retry-requested') return handleRunRetryRequested(event, deps);
+    if (event.type === 'run.retry-requested') return handleRunRetryRequested(event, deps, context);
     return Promise.resolve();
   },
-  // topology.built often arrives before the poller has recorded run.requested (tens of ms): ask again
-  // soon, so that waiting for the poller does not add a quarter of a second to every run.
-  retryBaseMs: 25,
+});
+
+// The dead-letter watcher lives here, beside the plan: the leader owns the task messages, and the
+// poller stays a recorder of events that several replicas can run without coordination.
+const deadTasks = await broker.subscribeDeadTasks({
+  handler: (dead) =>
+    handleTaskDeadLettered(dead, {
+      publishEvents: broker.publishEvents,
+      logger,
+      deliveryLimit: DEFAULT_DELIVERY_LIMIT,
+    }),
 });
 
 await serveService({
@@ -39,6 +49,6 @@ await serveService({
   logger,
   graceMs: config.SHUTDOWN_GRACE_MS,
   readiness: [() => broker.health().connected, database.ping],
-  intake: [subscription],
+  intake: [subscription, deadTasks],
   close: [broker.close, database.close],
 });

@@ -1,9 +1,8 @@
 // `start-run`: the scheduled trigger (the CronJob). Publishes `run.requested` for the previous month and exits.
-import { v4 as uuidv4 } from 'uuid';
-import { createBroker, createEvent } from '@conveyor/messages';
+import { createBroker, createEvent, eventIdFor } from '@conveyor/messages';
 import { createLogger, exitOnConfigError } from '@conveyor/runtime';
 import { loadStartRunConfig, type StartRunConfig } from './config.js';
-import { previousMonthWindow } from './domain/plan-run.js';
+import { previousMonthWindow, scheduledRunId } from './domain/plan-run.js';
 
 let config: StartRunConfig;
 try {
@@ -13,14 +12,16 @@ try {
 }
 const logger = createLogger({ service: 'leader', level: config.LOG_LEVEL });
 const broker = await createBroker({ amqpUrl: config.AMQP_URL, namespace: config.CONVEYOR_NAMESPACE, logger });
-const runId = uuidv4();
 const window = previousMonthWindow(new Date());
+// The same schedule and month give the same run (and request event): a doubled CronJob starts one run.
+const runId = scheduledRunId(config.START_RUN_SCHEDULE, window);
 const selections =
   config.START_RUN_SELECTIONS?.split(',')
     .map((s) => s.trim())
     .filter(Boolean) ?? null;
 await broker.publishEvent(
   createEvent('run.requested', {
+    id: eventIdFor(runId, 'run.requested'),
     runId,
     producer: 'leader',
     data: {

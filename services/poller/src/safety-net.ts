@@ -1,9 +1,11 @@
 import { findStalledTasks } from '@conveyor/db';
+import { republishCancellations } from './handlers/cancellation.js';
 import { completeRuns, republishCompletions, type CompletionDeps } from './handlers/completion.js';
 
 /**
  * The periodic poll behind the event-driven path: completes runs whose completing batch was missed
- * (a crash between commit and publish), republishes claimed but unpublished completions, and
+ * (a crash between commit and publish), republishes claimed but unpublished completions and
+ * recorded but unpublished cancellations, and
  * refreshes the list of stalled tasks.
  */
 export function startSafetyNet(
@@ -17,6 +19,7 @@ export function startSafetyNet(
   const tick = async () => {
     await completeRuns(undefined, deps);
     await republishCompletions(deps);
+    await republishCancellations(deps);
     const stalled = await findStalledTasks(deps.db, { olderThanMs: deps.stallTimeoutMs, now: new Date() });
     const byRun = new Map<string, string[]>();
     for (const task of stalled) byRun.set(task.runId, [...(byRun.get(task.runId) ?? []), task.taskId]);

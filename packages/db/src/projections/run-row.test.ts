@@ -27,7 +27,19 @@ const built = () =>
     runId,
     producer: 'topology',
     now: now(),
-    data: { topologyId: 'topo-1', contentHash: 'h', selections: ['S1', 'S2'], nodeCount: 9, buildMs: 3 },
+    data: {
+      topologyId: 'topo-1',
+      contentHash: 'h',
+      selections: ['S1', 'S2'],
+      nodeCount: 9,
+      buildMs: 3,
+      request: {
+        window: { start: '2024-01-01 00:00', end: '2024-01-31 23:59' },
+        chunk: 'month',
+        selections: null,
+        calculation: 'grid-load',
+      },
+    },
   });
 const planned = (generation: number, taskCount: number) =>
   createEvent('run.planned', {

@@ -157,6 +157,7 @@ export function evolveRun(row: RunRow, event: ConveyorEvent): RunRow {
     case 'run.cancelled':
       return { ...row, cancelRequested: true };
     case 'run.retry-requested':
+    case 'run.plan-published': // recorded (the leader asks whether it is), projected nowhere
     case 'tasks.queued':
     case 'task.started':
     case 'task.finished':

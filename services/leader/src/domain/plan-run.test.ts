@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { planRun, previousMonthWindow } from './plan-run.js';
+import { planRun, previousMonthWindow, scheduledRunId } from './plan-run.js';
 
 const runId = '2fe5a1d6-672d-4a53-b376-4591537b58e7';
 const window = { start: '2023-01-15 00:00', end: '2023-03-10 23:59' };
@@ -76,5 +76,16 @@ describe('previousMonthWindow', () => {
       start: '2024-02-01 00:00',
       end: '2024-02-29 23:59',
     });
+  });
+});
+
+describe('scheduledRunId', () => {
+  it('gives one run id per schedule and month', () => {
+    const january = { start: '2024-01-01 00:00' };
+    expect(scheduledRunId('monthly', january)).toBe(scheduledRunId('monthly', { start: '2024-01-01 00:00' }));
+    expect(scheduledRunId('monthly', january)).not.toBe(
+      scheduledRunId('monthly', { start: '2024-02-01 00:00' }),
+    );
+    expect(scheduledRunId('monthly', january)).not.toBe(scheduledRunId('weekly', january));
   });
 });

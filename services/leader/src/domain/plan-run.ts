@@ -1,5 +1,6 @@
 import { countWindowPieces, planTasks } from '@conveyor/grid';
-import { taskIdFor, type Chunk, type QueuedTask } from '@conveyor/messages';
+import { v5 as uuidv5 } from 'uuid';
+import { CONVEYOR_ID_NAMESPACE, taskIdFor, type Chunk, type QueuedTask } from '@conveyor/messages';
 
 export type PlanRequest = {
   runId: string;
@@ -68,4 +69,12 @@ export function previousMonthWindow(now: Date): { start: string; end: string } {
     start: `${startYear}-${mm}-01 00:00`,
     end: `${startYear}-${mm}-${String(lastDay).padStart(2, '0')} 23:59`,
   };
+}
+
+/**
+ * The run id of a scheduled run: a uuid v5 of the schedule and the month it computes, so that a
+ * CronJob that fires twice (or is retried) requests the same run, which the event store keeps once.
+ */
+export function scheduledRunId(schedule: string, window: { start: string }): string {
+  return uuidv5(`schedule:${schedule}:${window.start.slice(0, 7)}`, CONVEYOR_ID_NAMESPACE);
 }

@@ -13,11 +13,19 @@ export type PlanPublisher = {
 
 /**
  * Publishes a generation of a run's plan: `run.planned`, the `tasks.queued` batches, then the task
- * messages, each step confirmed by the broker before the next. Event ids derive from the run and the
- * generation, so publishing the same plan twice records it once.
+ * messages, then `run.plan-published`, each step confirmed by the broker before the next. Event ids
+ * derive from the run and the generation, so publishing the same plan twice records it once.
  */
 export async function publishPlan(
-  plan: { runId: string; topologyId: string; calculation: string; generation: number; tasks: QueuedTask[] },
+  plan: {
+    runId: string;
+    topologyId: string;
+    calculation: string;
+    generation: number;
+    tasks: QueuedTask[];
+    /** The run.retry-requested this generation answers (recorded on run.planned). */
+    retryOf?: string;
+  },
   deps: PlanPublisher & { batchSize: number; now: () => Date },
 ): Promise<void> {
   const { runId, generation, tasks } = plan;
@@ -26,7 +34,12 @@ export async function publishPlan(
     createEvent('run.planned', {
       ...base,
       id: eventIdFor(runId, 'run.planned', generation),
-      data: { topologyId: plan.topologyId, taskCount: tasks.length, generation },
+      data: {
+        topologyId: plan.topologyId,
+        taskCount: tasks.length,
+        generation,
+        ...(plan.retryOf === undefined ? {} : { retryOf: plan.retryOf }),
+      },
     }),
   ];
   for (let i = 0; i < tasks.length; i += 1000) {
@@ -53,4 +66,13 @@ export async function publishPlan(
       })),
     );
   }
+  // Only now is the plan complete: until this is recorded, a redelivery publishes it again.
+  await deps.publishEvents([
+    createEvent('run.plan-published', {
+      ...base,
+      now: deps.now(),
+      id: eventIdFor(runId, 'run.plan-published', generation),
+      data: { generation, taskCount: tasks.length },
+    }),
+  ]);
 }

@@ -1,5 +1,6 @@
 import { recordEvents, type Database } from '@conveyor/db';
-import { createEvent, eventIdFor, type ConveyorEvent } from '@conveyor/messages';
+import type { ConveyorEvent } from '@conveyor/messages';
+import { publishCancellations } from './cancellation.js';
 import { completeRuns, type CompletionDeps } from './completion.js';
 
 export type EventBatchDeps = CompletionDeps & {
@@ -11,25 +12,16 @@ export type EventBatchDeps = CompletionDeps & {
 
 /**
  * Records a batch of events in one transaction (duplicates are no-ops), then completes the runs it
- * finished and acknowledges cancellations. Returns after the commit; the subscription acks then.
+ * finished and acknowledges its cancellations (all of them, recorded now or before: the projection
+ * says a run is cancelled, not this attempt). Returns after the commit; the subscription acks then.
  */
 export async function handleEventBatch(events: ConveyorEvent[], deps: EventBatchDeps): Promise<void> {
   const { inserted, affectedRunIds } = await recordEvents(deps.db, events);
   deps.onRecorded(inserted.length, events.length);
 
-  const cancellations = inserted.filter((event) => event.type === 'run.cancel-requested');
-  if (cancellations.length > 0) {
-    await deps.publishEvents(
-      cancellations.map((event) =>
-        createEvent('run.cancelled', {
-          id: eventIdFor(event.runId, 'run.cancelled'),
-          runId: event.runId,
-          producer: 'poller',
-          data: { requestedBy: event.type === 'run.cancel-requested' ? event.data.requestedBy : 'unknown' },
-        }),
-      ),
-    );
-  }
-  await completeRuns(affectedRunIds, deps);
+  await publishCancellations(events, deps);
+  // Every run of the batch, not only those this attempt changed: a redelivered batch's run may be
+  // complete in the projection with its run.completed never published.
+  await completeRuns([...new Set(events.map((event) => event.runId))], deps);
   deps.markChanged(affectedRunIds);
 }

@@ -81,7 +81,19 @@ export async function handleRunRequested(
         id: eventIdFor(runId, 'topology.built'),
         runId,
         producer: 'topology',
-        data: { topologyId, contentHash, selections, nodeCount, buildMs },
+        data: {
+          topologyId,
+          contentHash,
+          selections,
+          nodeCount,
+          buildMs,
+          request: {
+            window: event.data.window,
+            chunk: event.data.chunk,
+            selections: event.data.selections,
+            calculation: event.data.calculation,
+          },
+        },
         now: deps.now(),
       });
     } catch (error) {
