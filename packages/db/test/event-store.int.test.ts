@@ -51,7 +51,11 @@ describe('migrate', () => {
     url.pathname = `/${database.name}_m`;
     try {
       const first = await migrate(url.toString());
-      expect(first.applied).toEqual(['0000_init', '0001_run_reason_and_topology_keys']);
+      expect(first.applied).toEqual([
+        '0000_init',
+        '0001_run_reason_and_topology_keys',
+        '0002_run_process_calculation_version',
+      ]);
       const second = await migrate(url.toString());
       expect(second).toEqual({ database: `${database.name}_m`, applied: [] });
     } finally {
