@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
+import { WORKER_NOTIFICATION_RUN_ID, createNotification } from '@conveyor/messages';
 import { schema } from '../src/schema/index.js';
 import { CONTENT_SECURITY_POLICY } from '../src/http/security-headers.js';
 import { startFedGateway, type FedGateway } from './support/fed-gateway.js';
@@ -30,6 +31,25 @@ beforeAll(async () => {
   ({ runId } = await seedRun(gateway.database.db, { tasks: 2, finished: 2, completed: 'SUCCEEDED' }));
   // One run in progress, that the `runs` subscription sends first.
   await seedRun(gateway.database.db, { tasks: 1 });
+  // One worker, that the `workers` query and subscription list (an hour-long interval: alive throughout).
+  gateway.live.publish(
+    createNotification('worker.heartbeat', {
+      runId: WORKER_NOTIFICATION_RUN_ID,
+      producer: 'worker',
+      data: {
+        workerId: 'worker-access',
+        host: 'host',
+        version: '0.0.0',
+        calculations: [{ name: 'grid-load', version: '1' }],
+        slots: 1,
+        busySlots: 0,
+        tasksDone: 0,
+        startedAt: new Date().toISOString(),
+        heartbeatMs: 3_600_000,
+        stopping: false,
+      },
+    }),
+  );
 });
 
 afterAll(async () => {

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordEvents } from '@conveyor/db';
-import { WORKER_NOTIFICATION_RUN_ID, createEvent, createNotification } from '@conveyor/messages';
+import { WORKER_NOTIFICATION_RUN_ID, createEvent, createNotification, taskIdFor } from '@conveyor/messages';
 import { loadDashboard } from '../src/http/dashboard.js';
 import { TOKEN } from './support/gateway.js';
 import { startFedGateway, type FedGateway } from './support/fed-gateway.js';
@@ -166,7 +166,9 @@ describe('the dashboard', () => {
     expect(await page.locator('#percent').textContent()).toBe('100.0%');
     expect(await page.locator('#bar .bar').getAttribute('aria-valuenow')).toBe('100');
     expect(await segmentWidth(page, '#bar', 'finished')).toBe('100.000');
-    await expect.poll(() => page.locator('.grid i.FINISHED').count()).toBe(TASKS);
+    await expect
+      .poll(() => page.locator('#heatmap canvas').getAttribute('data-finished'))
+      .toBe(String(TASKS));
     await expect.poll(() => page.locator('#spark polyline').count()).toBe(1);
     await screenshot(page, 'dashboard-run');
 
@@ -183,7 +185,7 @@ describe('the dashboard', () => {
     const { page, problems } = await openTab(await newContext());
     await page.goto(`${base}/#/runs/${failed.runId}`);
     await page.locator('#status .status', { hasText: 'FAILED' }).waitFor();
-    expect(await page.locator('.grid i.FAILED').count()).toBe(2);
+    expect(await page.locator('#heatmap canvas').getAttribute('data-failed')).toBe('2');
     expect(await page.locator('#bar .bar').getAttribute('aria-valuenow')).toBe('100');
     // Finished and failed share the bar 4 : 2.
     expect(await segmentWidth(page, '#bar', 'finished')).toBe('66.667');
@@ -311,5 +313,98 @@ describe('the dashboard', () => {
       clearInterval(steady);
       clearInterval(leaving);
     }
+  }, 60_000);
+
+  it('draws a 24 × 3 run as a heatmap, by status while it runs and by utilization when done; a click opens the task', async () => {
+    const runId = crypto.randomUUID();
+    const envelope = { runId, producer: 'test' };
+    const months = [
+      ['2023-01-01 00:00', '2023-01-31 23:59'],
+      ['2023-02-01 00:00', '2023-02-28 23:59'],
+      ['2023-03-01 00:00', '2023-03-31 23:59'],
+    ] as const;
+    const tasks = Array.from({ length: 24 }, (_, s) => String(s + 1)).flatMap((selection) =>
+      months.map(([startDate, endDate]) => ({
+        taskId: taskIdFor(runId, selection, startDate),
+        selection,
+        startDate,
+        endDate,
+      })),
+    );
+    await recordEvents(database.db, [
+      createEvent('run.requested', {
+        ...envelope,
+        data: {
+          window: { start: months[0][0], end: months[2][1] },
+          chunk: 'month',
+          selections: null,
+          topologySource: 'synthetic:substations=24&nodes=400&seed=7',
+          calculation: 'grid-load',
+          requestedBy: 'test',
+        },
+      }),
+      createEvent('run.planned', {
+        ...envelope,
+        data: { topologyId: 'topology-h', taskCount: 72, generation: 0 },
+      }),
+      createEvent('tasks.queued', { ...envelope, data: { tasks, generation: 0 } }),
+    ]);
+    const finish = (task: (typeof tasks)[number], i: number) =>
+      createEvent('task.finished', {
+        ...envelope,
+        taskId: task.taskId,
+        data: {
+          attempt: 1,
+          workerId: `worker-${i % 2}`,
+          finishedAt: new Date().toISOString(),
+          durationMs: 1200 + i,
+          // Selection 7 is overloaded in February: 130 % on one cable.
+          summary: {
+            cables: 3,
+            maxUtilization:
+              task.selection === '7' && task.startDate.startsWith('2023-02') ? 1.3 : (i % 10) / 10,
+            overloadedCables: task.selection === '7' && task.startDate.startsWith('2023-02') ? 1 : 0,
+            energyKwh: 10,
+          },
+          resultRows: 3,
+          generation: 0,
+        },
+      });
+    await recordEvents(database.db, tasks.slice(0, 30).map(finish));
+
+    const { page, problems } = await openTab(await newContext());
+    await page.goto(`${base}/#/runs/${runId}`);
+    const canvas = page.locator('#heatmap canvas');
+    await canvas.waitFor();
+    expect(await canvas.getAttribute('data-rows')).toBe('24');
+    expect(await canvas.getAttribute('data-columns')).toBe('3');
+    expect(await canvas.getAttribute('data-mode')).toBe('status');
+    expect([await canvas.getAttribute('data-finished'), await canvas.getAttribute('data-queued')]).toEqual([
+      '30',
+      '42',
+    ]);
+    await screenshot(page, 'dashboard-heatmap-running');
+
+    await recordEvents(
+      database.db,
+      tasks.slice(30).map((task, i) => finish(task, i + 30)),
+    );
+    await completeRun(runId);
+    await page.reload();
+    await page.locator('#status .status', { hasText: 'SUCCEEDED' }).waitFor();
+    expect(await canvas.getAttribute('data-mode')).toBe('utilization');
+    expect(await canvas.getAttribute('data-overloaded')).toBe('1');
+
+    // The overloaded cell: selection 7 (row 6), February (column 1).
+    const cellWidth = Number(await canvas.getAttribute('data-cell-width'));
+    const cellHeight = Number(await canvas.getAttribute('data-cell-height'));
+    await canvas.click({ position: { x: 90 + 1.5 * cellWidth, y: 20 + 6.5 * cellHeight } });
+    const panel = page.locator('#task-panel');
+    await panel.waitFor();
+    expect(await panel.getAttribute('data-task')).toBe(taskIdFor(runId, '7', '2023-02-01 00:00'));
+    expect(await panel.locator('#task-worker').textContent()).toMatch(/^worker-[01]$/);
+    expect(await panel.locator('#task-summary').textContent()).toContain('maxUtilization: 1.3');
+    await screenshot(page, 'dashboard-heatmap');
+    expect(problems).toEqual([]);
   }, 60_000);
 });

@@ -67,6 +67,7 @@ export const TasksQuery = graphql(`
           startDate
           status
           attempt
+          summary
         }
         pageInfo {
           endCursor
@@ -117,3 +118,26 @@ export const RetryFailedTasksMutation = graphql(`
     }
   }
 `);
+
+export const TaskQuery = graphql(`
+  query TaskDetails($id: ID!) {
+    task(id: $id) {
+      id
+      selection
+      startDate
+      endDate
+      status
+      attempt
+      generation
+      workerId
+      startedAt
+      finishedAt
+      durationMs
+      error
+      summary
+      calculationVersion
+    }
+  }
+`);
+
+export type TaskDetailsData = NonNullable<ResultOf<typeof TaskQuery>['task']>;

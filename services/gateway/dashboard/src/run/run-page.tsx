@@ -1,6 +1,6 @@
 // One run: its summary, throughput, tasks and failures. Read once, then followed through the
 // runProgress subscription: its numbers show at once, and the rest is read again at most once a second.
-import { useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Api } from '../api';
 import type { ResultOf } from '../graphql';
 import { throttle, useAbortableEffect, useApi } from '../live';
@@ -18,12 +18,14 @@ import {
   type TaskData,
 } from './queries';
 import { RunSummary, type RunFigures } from './run-summary';
-import { TaskGrid } from './task-grid';
+import { Heatmap } from './heatmap';
+import { utilizationColour } from './heatmap-layout';
+import { TaskPanel } from './task-panel';
 import { Throughput, type RateSample } from './throughput';
 
 const FAILURES_SHOWN = 50;
 const TASK_PAGE = 500;
-const TASKS_SHOWN = 5000;
+const TASKS_SHOWN = 12_000; // the heatmap of 1,000 selections × 12 months
 const RATE_SAMPLES_KEPT = 600;
 const RELOAD_EVERY = 1000; // ms, at most
 
@@ -141,6 +143,7 @@ export function RunPage({ id }: { id: string }) {
       </>
     );
   const { run, tasks } = loaded;
+  const done = run.status === 'SUCCEEDED' || run.status === 'FAILED' || run.status === 'CANCELLED';
   return (
     <>
       <Notice message={notice} />
@@ -161,11 +164,59 @@ export function RunPage({ id }: { id: string }) {
           <Throughput samples={samples} />
         </div>
       </div>
-      <div class="card">
-        <h3>Tasks</h3>
-        <TaskGrid tasks={tasks} total={run.counts.total} />
-      </div>
+      <HeatmapCard tasks={tasks} total={run.counts.total} done={done} />
       <Failures failures={run.failures.nodes} />
+    </>
+  );
+}
+
+const LEGEND_STATUSES = ['QUEUED', 'STARTED', 'FINISHED', 'FAILED', 'CANCELLED'] as const;
+
+/** Selections × window pieces, with its legend and the task of the clicked cell. */
+function HeatmapCard({ tasks, total, done }: { tasks: TaskData[]; total: number; done: boolean }) {
+  const card = useRef<HTMLDivElement>(null);
+  const [width, setWidth] = useState(900);
+  const [selected, setSelected] = useState<string | null>(null);
+  useEffect(() => {
+    const element = card.current;
+    if (!element) return;
+    const observer = new ResizeObserver(() => setWidth(element.clientWidth - 40));
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, []);
+  return (
+    <>
+      <div class="card" ref={card}>
+        <h3>Tasks: selections × window {done ? '(max utilization)' : '(status)'}</h3>
+        <Heatmap tasks={tasks} done={done} width={width} onSelect={setSelected} />
+        <div class="legend">
+          {done ? (
+            <>
+              {[0, 0.5, 0.9, 1.2].map((u) => (
+                <span key={u}>
+                  <svg width="12" height="12" aria-hidden="true">
+                    <rect width="12" height="12" fill={utilizationColour(u)} />
+                  </svg>
+                  {u > 1 ? 'overloaded (outlined)' : `${u * 100}%`}
+                </span>
+              ))}
+            </>
+          ) : (
+            LEGEND_STATUSES.map((status) => (
+              <span key={status}>
+                <i class={status} />
+                {status.toLowerCase()}
+              </span>
+            ))
+          )}
+        </div>
+        {total > tasks.length && (
+          <p class="muted">
+            The first {tasks.length} of {total} tasks.
+          </p>
+        )}
+      </div>
+      {selected && <TaskPanel taskId={selected} onClose={() => setSelected(null)} />}
     </>
   );
 }
