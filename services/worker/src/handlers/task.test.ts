@@ -27,6 +27,7 @@ function depsFor(calculation: LoadedCalculation) {
     publishNotification: async () => undefined,
     isRunCancelled: async () => false,
     loadTopology: async () => ({}),
+    runInThread: () => Promise.reject(new Error('no thread pool in this test')),
     writeResults: async (result) => void written.push(result.taskId),
     heartbeatMs: 60_000,
     logger: createLogger({ service: 'test', level: 'silent' }),
