@@ -5,7 +5,8 @@ import { move, transferableSymbol, valueSymbol } from 'piscina';
 
 const run = createGridLoadThread();
 
-export default function gridLoad(task: GridLoadThreadTask) {
+// `unknown`: what goes back is a piscina transfer wrapper, unwrapped on the main thread.
+export default function gridLoad(task: GridLoadThreadTask): unknown {
   const result = run(task);
   if (!result.ok) return result;
   return move({
