@@ -34,12 +34,25 @@ function restartDeadWorkers(p: FaultPipeline) {
   let stopped = false;
   let lastDeathAt = 0;
   let deaths = 0;
-  const watch = (worker: ServiceProcess) => {
-    void worker.exited.then(async () => {
+  const died = () => {
+    deaths++;
+    lastDeathAt = Date.now();
+  };
+  // A new worker may take the deadly task before it reports ready: it dies starting, start another.
+  const replace = async () => {
+    while (!stopped) {
+      try {
+        return watch(await p.stack.addWorker());
+      } catch {
+        died();
+      }
+    }
+  };
+  const watch = (worker: ServiceProcess): void => {
+    void worker.exited.then(() => {
       if (stopped) return;
-      deaths++;
-      lastDeathAt = Date.now();
-      watch(await p.stack.addWorker());
+      died();
+      return replace();
     });
   };
   p.stack
