@@ -94,7 +94,7 @@ describe('retryTasks', () => {
     after.forEach((task, i) => {
       const was = before[i]!;
       expect(task).toMatchObject({ selection: was.selection, startDate: was.startDate, status: 'FINISHED' });
-      if (selections.includes(task.selection!)) {
+      if (selections.includes(task.selection)) {
         expect(task.generation).toBe(was.generation + 1);
         expect(task.attempt).toBeGreaterThanOrEqual(1);
       } else {
