@@ -1,5 +1,5 @@
 import { and, asc, eq, gt, inArray, lt } from 'drizzle-orm';
-import type { QueuedTask } from '@conveyor/messages';
+import type { QueuedTask, TaskStatus } from '@conveyor/messages';
 import type { Database } from '../database.js';
 import { runProcess } from '../schema.js';
 
@@ -11,9 +11,11 @@ export type CellChoice = {
   from?: string | null;
   /** …and starts before `to` (the piece overlaps the window). */
   to?: string | null;
+  /** Only the tasks in this status (any if absent). */
+  status?: TaskStatus;
 };
 
-/** The tasks of a run in the chosen cells, whatever their status, to queue again. */
+/** The tasks of a run in the chosen cells (whatever their status unless `status` is given), to queue again. */
 export async function listCellTasks(db: Database, runId: string, choice: CellChoice): Promise<QueuedTask[]> {
   if (choice.taskIds?.length === 0 || choice.selections?.length === 0) return [];
   const conditions = [eq(runProcess.runId, runId)];
@@ -21,6 +23,7 @@ export async function listCellTasks(db: Database, runId: string, choice: CellCho
   if (choice.selections) conditions.push(inArray(runProcess.selection, [...choice.selections]));
   if (choice.from) conditions.push(gt(runProcess.endDate, choice.from));
   if (choice.to) conditions.push(lt(runProcess.startDate, choice.to));
+  if (choice.status) conditions.push(eq(runProcess.taskStatus, choice.status));
   const rows = await db
     .select({
       taskId: runProcess.taskId,
