@@ -26,6 +26,7 @@ export { countTasksByStatus } from './queries/count-tasks-by-status.js';
 export { countTasksDoneBetween } from './queries/count-tasks-done-between.js';
 export { readRunProgress } from './queries/read-run-progress.js';
 export { listFailedTasks } from './queries/list-failed-tasks.js';
+export { listCellTasks, type CellChoice } from './queries/list-cell-tasks.js';
 export { findRetryPlan } from './queries/find-retry-plan.js';
 export { recordHeartbeats } from './queries/record-heartbeats.js';
 export { findStalledTasks } from './queries/find-stalled-tasks.js';

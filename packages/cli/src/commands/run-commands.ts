@@ -180,36 +180,69 @@ export const runShowCommand: Command = {
   }),
 };
 
-/** `run cancel` and `run retry`: a mutation whose typed errors exit 1 with their message. */
-function controlCommand(verb: 'cancel' | 'retry'): Command['run'] {
-  const mutation =
-    verb === 'cancel'
-      ? 'mutation($id: ID!) { cancelRun(id: $id) { __typename ... on Error { message } } }'
-      : 'mutation($id: ID!) { retryFailedTasks(runId: $id) { __typename ... on RetryFailedTasksSuccess { taskCount } ... on Error { message } } }';
-  return guarded(async (args) => {
-    const { positionals } = parse({ args, options: {}, allowPositionals: true });
-    const runId = runIdArgument(positionals, `usage: conveyor run ${verb} <run-id>`);
-    const data = await client().request<Record<string, MutationOutcome & { taskCount?: number }>>(mutation, {
-      id: runId,
-    });
-    const outcome = Object.values(data)[0]!;
-    if (outcome.message !== undefined) {
-      process.stderr.write(`${outcome.__typename}: ${outcome.message}\n`);
-      return 1;
-    }
-    process.stdout.write(
-      verb === 'cancel'
-        ? `cancellation of run ${runId} requested\n`
-        : `retry of ${outcome.taskCount} failed task(s) of run ${runId} requested\n`,
-    );
-    return 0;
-  });
+/** Prints a mutation's outcome: its typed error exits 1 with its message, success prints `done`. */
+function report(
+  outcome: MutationOutcome & { taskCount?: number },
+  done: (taskCount: number) => string,
+): number {
+  if (outcome.message !== undefined) {
+    process.stderr.write(`${outcome.__typename}: ${outcome.message}\n`);
+    return 1;
+  }
+  process.stdout.write(`${done(outcome.taskCount ?? 0)}\n`);
+  return 0;
 }
 
-export const runCancelCommand: Command = { summary: 'cancel a run', run: controlCommand('cancel') };
+type Outcome = MutationOutcome & { taskCount?: number };
+
+export const runCancelCommand: Command = {
+  summary: 'cancel a run',
+  run: guarded(async (args) => {
+    const { positionals } = parse({ args, options: {}, allowPositionals: true });
+    const runId = runIdArgument(positionals, 'usage: conveyor run cancel <run-id>');
+    const data = await client().request<{ cancelRun: Outcome }>(
+      'mutation($id: ID!) { cancelRun(id: $id) { __typename ... on Error { message } } }',
+      { id: runId },
+    );
+    return report(data.cancelRun, () => `cancellation of run ${runId} requested`);
+  }),
+};
+
+const RETRY_USAGE =
+  'usage: conveyor run retry <run-id> [--selections a,b] [--from "YYYY-MM-DD HH:mm"] [--to …]';
+const RETRY_FAILED =
+  'mutation($id: ID!) { retryFailedTasks(runId: $id) { __typename ... on RetryFailedTasksSuccess { taskCount } ... on Error { message } } }';
+const RETRY_CELLS =
+  'mutation($id: ID!, $cells: RetryCellsInput!) { retryTasks(runId: $id, cells: $cells) { __typename ... on RetryTasksSuccess { taskCount } ... on Error { message } } }';
+
 export const runRetryCommand: Command = {
-  summary: 'queue the failed tasks of a run again',
-  run: controlCommand('retry'),
+  summary:
+    'queue the failed tasks of a run again; with --selections/--from/--to, the chosen cells whatever their status',
+  run: guarded(async (args) => {
+    const { positionals, values } = parse(
+      {
+        args,
+        options: { selections: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' } },
+        allowPositionals: true,
+      },
+      RETRY_USAGE,
+    );
+    const runId = runIdArgument(positionals, RETRY_USAGE);
+    if (values.selections === undefined && values.from === undefined && values.to === undefined) {
+      const data = await client().request<{ retryFailedTasks: Outcome }>(RETRY_FAILED, { id: runId });
+      return report(data.retryFailedTasks, (n) => `retry of ${n} failed task(s) of run ${runId} requested`);
+    }
+    const selections =
+      values.selections === undefined
+        ? null
+        : values.selections
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean);
+    const cells = { selections, from: values.from ?? null, to: values.to ?? null };
+    const data = await client().request<{ retryTasks: Outcome }>(RETRY_CELLS, { id: runId, cells });
+    return report(data.retryTasks, (n) => `retry of ${n} chosen task(s) of run ${runId} requested`);
+  }),
 };
 
 const EXPORT_USAGE = 'usage: conveyor run export <run-id> --out FILE [--format csv|parquet]';

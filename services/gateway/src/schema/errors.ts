@@ -40,3 +40,7 @@ export const RunAlreadyFinishedError = errorType(
   'The run is already SUCCEEDED, FAILED or CANCELLED.',
 );
 export const NothingToRetryError = errorType('NothingToRetryError', 'The run has no failed task.');
+export const RunNotFinishedError = errorType(
+  'RunNotFinishedError',
+  'The run is still going: chosen cells can be re-run once it is SUCCEEDED, FAILED or CANCELLED.',
+);

@@ -12,5 +12,6 @@ import './worker.js';
 import './start-run.js';
 import './cancel-run.js';
 import './retry-failed-tasks.js';
+import './retry-tasks.js';
 
 export const schema = builder.toSchema();

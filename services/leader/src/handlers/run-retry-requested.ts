@@ -1,4 +1,4 @@
-import { findRetryPlan, getRun, listFailedTasks, type Database } from '@conveyor/db';
+import { findRetryPlan, getRun, listCellTasks, listFailedTasks, type Database } from '@conveyor/db';
 import { TransientError, retryWithBackoff, type EventContext, type EventOf } from '@conveyor/messages';
 import type { Logger } from '@conveyor/runtime';
 import { publishPlan, type PlanPublisher } from './publish-plan.js';
@@ -16,7 +16,7 @@ export type RetryDeps = PlanPublisher & {
 const NOT_YET_MAX_MS = 30_000;
 
 /**
- * Re-queues the failed tasks of a run (all, or the named ones) in a new generation. The run and its
+ * Re-queues the failed tasks of a run, or the named ones whatever their status, in a new generation. The run and its
  * failed tasks come from the projections: while they are not recorded yet ("not yet", the poller
  * lags), the look is repeated with capped backoff and no deadline — the request is never
  * dead-lettered while the answer can still come. A redelivered request whose generation is planned
@@ -52,9 +52,16 @@ async function retryOnce(event: EventOf<'run.retry-requested'>, deps: RetryDeps)
     deps.logger.info({ runId, generation: earlier.generation }, 'interrupted retry published again');
     return;
   }
-  const failed = await listFailedTasks(deps.db, runId, event.data.taskIds);
+  // Named tasks are queued again whatever their status (retryTasks); without names, the failed ones.
+  const { taskIds } = event.data;
+  const failed = taskIds
+    ? await listCellTasks(deps.db, runId, { taskIds })
+    : await listFailedTasks(deps.db, runId, null);
   if (failed.length === 0) {
-    deps.logger.info({ runId }, 'retry requested but no task has failed');
+    deps.logger.info(
+      { runId },
+      taskIds ? 'retry requested but no named task is recorded' : 'retry requested but no task has failed',
+    );
     return;
   }
   const generation = run.generation + 1;
@@ -69,5 +76,5 @@ async function retryOnce(event: EventOf<'run.retry-requested'>, deps: RetryDeps)
     },
     deps,
   );
-  deps.logger.info({ runId, generation, tasks: failed.length }, 'failed tasks re-queued');
+  deps.logger.info({ runId, generation, tasks: failed.length }, 'tasks re-queued');
 }
