@@ -44,3 +44,7 @@ export const RunNotFinishedError = errorType(
   'RunNotFinishedError',
   'The run is still going: chosen cells can be re-run once it is SUCCEEDED, FAILED or CANCELLED.',
 );
+export const TooManyCellsError = errorType(
+  'TooManyCellsError',
+  'More tasks are chosen than one retryTasks may re-run (MAX_RETRY_TASKS): choose fewer selections or a shorter window.',
+);

@@ -9,8 +9,15 @@ import {
   NothingToRetryError,
   RunNotFinishedError,
   RunNotFoundError,
+  TooManyCellsError,
 } from './errors.js';
 import { RunRef } from './run.js';
+
+/**
+ * The most tasks one retryTasks names: their ids travel in one run.retry-requested, which must stay
+ * under the 1 MiB message limit (20,000 ids of 36 characters ≈ 0.8 MB).
+ */
+export const MAX_RETRY_TASKS = 20_000;
 
 const RetryCellsInput = builder.inputType('RetryCellsInput', {
   description:
@@ -42,6 +49,7 @@ const RetryTasksResult = builder.unionType('RetryTasksResult', {
     MalformedDateError.ref,
     InvalidWindowError.ref,
     InvalidSelectionsError.ref,
+    TooManyCellsError.ref,
   ],
 });
 
@@ -96,6 +104,11 @@ builder.mutationField('retryTasks', (t) =>
       const tasks = await listCellTasks(context.db, run.id, { selections, from, to });
       if (tasks.length === 0)
         return NothingToRetryError.make(`no task of run ${run.id} is in the chosen cells`, 'cells');
+      if (tasks.length > MAX_RETRY_TASKS)
+        return TooManyCellsError.make(
+          `${tasks.length} tasks are chosen; retryTasks re-runs at most ${MAX_RETRY_TASKS} (MAX_RETRY_TASKS)`,
+          'cells',
+        );
       await context.publishEvent(
         createEvent('run.retry-requested', {
           runId: run.id,
