@@ -6,6 +6,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { extname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { retryWithBackoff } from '@conveyor/messages';
 import type { Logger } from '@conveyor/runtime';
 
 /** The gateway's folder, from src/ and dist/ alike. */
@@ -90,6 +91,8 @@ export async function buildDashboard(): Promise<void> {
       build: { outDir: staging, emptyOutDir: true },
     });
     await writeFile(join(staging, STAMP), hash);
+    // Another gateway built the same sources meanwhile: leave its bundle in place (it may be being read).
+    if ((await builtHash()) === hash) return;
     await rm(DASHBOARD_OUT, { recursive: true, force: true });
     await rename(staging, DASHBOARD_OUT).catch(async (error: NodeJS.ErrnoException) => {
       // Another gateway put its bundle there first: keep it if it was built from the same sources.
@@ -101,8 +104,23 @@ export async function buildDashboard(): Promise<void> {
   }
 }
 
-/** Reads the built bundle into memory, keyed by URL path. */
+/**
+ * Reads the built bundle into memory; read again when a file vanished under it (another gateway,
+ * starting at the same time, replaced the bundle between the listing and the read).
+ */
 async function readBundle(): Promise<DashboardFiles> {
+  const read = await retryWithBackoff(readBundleOnce, {
+    attempts: 5,
+    baseMs: 200, // ms
+    maxMs: 2_000,
+    classify: (error) => ((error as NodeJS.ErrnoException).code === 'ENOENT' ? 'transient' : 'permanent'),
+  });
+  if (!read.ok) throw read.error;
+  return read.value;
+}
+
+/** Reads the built bundle into memory, keyed by URL path. */
+async function readBundleOnce(): Promise<DashboardFiles> {
   const files: DashboardFiles = new Map();
   for (const file of await filesBelow(DASHBOARD_OUT)) {
     if (file.split('/').some((part) => part.startsWith('.'))) continue;
