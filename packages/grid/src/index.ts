@@ -39,6 +39,7 @@ export {
 export type { Partition } from './partition.js';
 export {
   encodeTaskResult,
+  partitionDigest,
   partitionStats,
   rankOverloads,
   summarizePartitions,
@@ -69,3 +70,7 @@ export type { GridLoadThreadResult, GridLoadThreadTask } from './grid-load-threa
 export { MonolithInputError, runMonolith } from './monolith.js';
 export type { MonolithSummary } from './monolith.js';
 export { netLoadKw } from './load-model.js';
+export { compareCells, diffPartitions, pairCells } from './compare-partitions.js';
+export type { Cell, CellHead, CellPairs, ElementChange, ElementFigures } from './compare-partitions.js';
+export { COMPARISON_LARGEST, COMPARISON_LISTED, createComparison } from './run-comparison.js';
+export type { ComparisonBuilder, RunComparison } from './run-comparison.js';

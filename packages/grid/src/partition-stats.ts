@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { formatTaskDate } from './dates.js';
 import type { TaskSummary } from './kernel.js';
 import { encodePartition, type Partition } from './partition.js';
@@ -16,7 +17,15 @@ export type OverloadedCable = {
  * A partition's `stats` JSON (DESIGN §3): the task's summary and its overloaded cables, most
  * utilized first — what run summaries and the overload report read instead of the data.
  */
-export type PartitionStats = { summary: TaskSummary; overloaded: OverloadedCable[] };
+export type PartitionStats = {
+  summary: TaskSummary;
+  overloaded: OverloadedCable[];
+  /**
+   * SHA-256 (hex) of the partition's rows: two cells with the same digest hold the same figures, so
+   * compareRuns decodes only cells whose digests differ. Absent from partitions written before it.
+   */
+  digest?: string;
+};
 
 /** Highest utilization first, then cable id: the overload report's order. */
 function byUtilization(a: OverloadedCable, b: OverloadedCable): number {
@@ -36,7 +45,26 @@ export function partitionStats(partition: Partition, summary: TaskSummary): Part
       overloadedIntervals: partition.overloadedIntervals[i]!,
     });
   }
-  return { summary, overloaded: overloaded.sort(byUtilization) };
+  return { summary, overloaded: overloaded.sort(byUtilization), digest: partitionDigest(partition) };
+}
+
+/**
+ * The digest of a partition's rows — cable ids and the bytes of every column — whatever their
+ * compression; the task's selection and window are the cell's key and not part of it.
+ */
+export function partitionDigest(partition: Partition): string {
+  const hash = createHash('sha256');
+  for (const cableId of partition.cableIds) hash.update(`${cableId.length}:${cableId}`); // length first: ids may hold any character
+  for (const column of [
+    partition.capacityKw,
+    partition.peakKw,
+    partition.peakAt,
+    partition.utilization,
+    partition.overloadedIntervals,
+    partition.energyKwh,
+  ])
+    hash.update(new Uint8Array(column.buffer, column.byteOffset, column.byteLength));
+  return hash.digest('hex');
 }
 
 /** A task's result as a worker stores it: the encoded partition, its row count and its stats. */
