@@ -51,3 +51,4 @@ export { summarizeResults } from './queries/summarize-results.js';
 export { listPartitionHeads } from './queries/list-partition-heads.js';
 export { listOverloads } from './queries/list-overloads.js';
 export type { RankedOverload } from './queries/list-overloads.js';
+export { compareRuns } from './queries/compare-runs.js';

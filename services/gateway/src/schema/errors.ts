@@ -42,7 +42,7 @@ export const RunAlreadyFinishedError = errorType(
 export const NothingToRetryError = errorType('NothingToRetryError', 'The run has no failed task.');
 export const RunNotFinishedError = errorType(
   'RunNotFinishedError',
-  'The run is still going: chosen cells can be re-run once it is SUCCEEDED, FAILED or CANCELLED.',
+  'The run is still going: its cells can be re-run (retryTasks) or compared (compareRuns) once it is SUCCEEDED, FAILED or CANCELLED.',
 );
 export const TooManyCellsError = errorType(
   'TooManyCellsError',

@@ -13,5 +13,6 @@ import './start-run.js';
 import './cancel-run.js';
 import './retry-failed-tasks.js';
 import './retry-tasks.js';
+import './compare-runs.js';
 
 export const schema = builder.toSchema();
