@@ -12,6 +12,7 @@ import {
   runShowCommand,
   runStartCommand,
 } from './commands/run-commands.js';
+import { runDiffCommand } from './commands/run-diff.js';
 import { stackCommand } from './commands/stack.js';
 import { topologyGenerateCommand } from './commands/topology-generate.js';
 import { topologyValidateCommand } from './commands/topology-validate.js';
@@ -32,6 +33,7 @@ export const commands: Record<string, Command> = {
   'run cancel': runCancelCommand,
   'run retry': runRetryCommand,
   'run export': runExportCommand,
+  'run diff': runDiffCommand,
   'topology validate': topologyValidateCommand,
   'topology generate': topologyGenerateCommand,
   workers: workersCommand,

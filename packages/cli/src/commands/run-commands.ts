@@ -1,4 +1,4 @@
-// `conveyor run start|follow|list|show|cancel|retry|export`: a run's life over the gateway's GraphQL API.
+// `conveyor run start|follow|list|show|cancel|retry|export`: a run's life over the gateway's GraphQL API (`run diff`: run-diff.ts).
 import { createWriteStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';

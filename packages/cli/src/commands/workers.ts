@@ -1,6 +1,7 @@
 // `conveyor workers`: the workers the gateway hears of (worker.heartbeat), as a table or JSON.
 import { parseCommandArgs as parse } from '../arguments.js';
 import type { Command } from '../registry.js';
+import { formatTable } from '../table.js';
 import { client, FORMAT_OPTIONS, guarded, outputFormat } from './run-commands.js';
 
 const WORKERS = `query($gone: Boolean) { workers(includeGone: $gone) {
@@ -36,11 +37,7 @@ export function formatWorkers(workers: WorkerRow[], now: number): string {
     w.calculations.map((c) => `${c.name}@${c.version}`).join(','),
   ]);
   const header = ['WORKER', 'HOST', 'STATUS', 'BUSY', 'TASKS/S', 'DONE', 'LAST SEEN', 'CALCULATIONS'];
-  const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => row[i]!.length)));
-  return [header, ...rows]
-    .map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  '))
-    .join('\n')
-    .concat('\n');
+  return formatTable(header, rows);
 }
 
 export const workersCommand: Command = {
