@@ -50,5 +50,6 @@ export { streamTaskResults } from './queries/stream-task-results.js';
 export { summarizeResults } from './queries/summarize-results.js';
 export { listPartitionHeads } from './queries/list-partition-heads.js';
 export { listOverloads } from './queries/list-overloads.js';
+export { getTaskOverloads } from './queries/get-task-overloads.js';
 export type { RankedOverload } from './queries/list-overloads.js';
 export { compareRuns } from './queries/compare-runs.js';

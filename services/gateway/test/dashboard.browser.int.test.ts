@@ -7,12 +7,13 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { recordEvents } from '@conveyor/db';
+import { recordEvents, writeTaskResults } from '@conveyor/db';
+import { taskPartitionOf } from '@conveyor/db/testing';
 import { WORKER_NOTIFICATION_RUN_ID, createEvent, createNotification, taskIdFor } from '@conveyor/messages';
 import { loadDashboard } from '../src/http/dashboard.js';
 import { TOKEN } from './support/gateway.js';
 import { startFedGateway, type FedGateway } from './support/fed-gateway.js';
-import { seedRun } from './support/seed.js';
+import { resultRowsFor, seedRun } from './support/seed.js';
 
 const output = fileURLToPath(new URL('../../../out/', import.meta.url));
 /** What issue 14 has the gateway send with the dashboard: nothing inline, no framing. */
@@ -389,6 +390,23 @@ describe('the dashboard', () => {
       database.db,
       tasks.slice(30).map((task, i) => finish(task, i + 30)),
     );
+    // Their result partitions, as the workers store them: selection 7's February has cable c7-hot at 130 %.
+    for (const task of tasks) {
+      const hot = task.selection === '7' && task.startDate.startsWith('2023-02');
+      const rows = [
+        {
+          ...task,
+          cableId: hot ? 'c7-hot' : `c${task.selection}-a`,
+          capacityKw: 100,
+          peakKw: hot ? 130 : 40,
+          peakAt: task.startDate,
+          utilization: hot ? 1.3 : 0.4,
+          overloadedIntervals: hot ? 6 : 0,
+          energyKwh: 10,
+        },
+      ];
+      await writeTaskResults(database.db, taskPartitionOf({ runId, taskId: task.taskId }, rows));
+    }
     await completeRun(runId);
     await page.reload();
     await page.locator('#status .status', { hasText: 'SUCCEEDED' }).waitFor();
@@ -404,7 +422,60 @@ describe('the dashboard', () => {
     expect(await panel.getAttribute('data-task')).toBe(taskIdFor(runId, '7', '2023-02-01 00:00'));
     expect(await panel.locator('#task-worker').textContent()).toMatch(/^worker-[01]$/);
     expect(await panel.locator('#task-summary').textContent()).toContain('maxUtilization: 1.3');
+    expect(await panel.locator('#task-overloads tbody td').allTextContents()).toEqual([
+      'c7-hot',
+      '100.0',
+      '130.0',
+      '2023-02-01 00:00',
+      '130.0%',
+      '6',
+    ]);
     await screenshot(page, 'dashboard-heatmap');
+
+    // The overload report, and its CSV made on the page from the same query.
+    const report = page.locator('#overloads');
+    expect(await report.locator('tbody tr').count()).toBe(1);
+    expect(await report.locator('tbody td').nth(1).textContent()).toBe('c7-hot');
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.locator('#overloads-csv').click(),
+    ]);
+    expect(download.suggestedFilename()).toBe(`conveyor-${runId}-overloads.csv`);
+    expect(await readFile(await download.path(), 'utf8')).toBe(
+      'rank,selection,from,to,cable_id,capacity_kw,peak_kw,peak_at,utilization,overloaded_intervals\n' +
+        '1,7,2023-02-01 00:00,2023-02-28 23:59,c7-hot,100,130,2023-02-01 00:00,1.3,6\n',
+    );
+    await report.screenshot({ path: `${output}dashboard-overloads.png` });
+    expect(problems).toEqual([]);
+  }, 60_000);
+
+  it('compares two runs: the summary and the one changed element', async () => {
+    const a = await seedRun(database.db, { tasks: 6, finished: 6, completed: 'SUCCEEDED' });
+    const b = await seedRun(database.db, { tasks: 6, finished: 6, completed: 'SUCCEEDED' });
+    // Run B's selection 3 has its cable c3-a9 at half the capacity (rows as seedRun writes them).
+    const rows = resultRowsFor('3', 2).map((row) =>
+      row.cableId === 'c3-a9'
+        ? { ...row, capacityKw: row.capacityKw / 2, utilization: row.utilization * 2 }
+        : row,
+    );
+    await writeTaskResults(database.db, taskPartitionOf({ runId: b.runId, taskId: b.taskIds[2]! }, rows));
+
+    const { page, problems } = await openTab(await newContext());
+    await page.goto(`${base}/`);
+    await page.locator('nav a', { hasText: 'Compare' }).click();
+    await page.locator(`#compare-a option[value="${a.runId}"]`).waitFor({ state: 'attached' });
+    await page.locator('#compare-a').selectOption(a.runId);
+    await page.locator('#compare-b').selectOption(b.runId);
+    await page.locator('#compare-go').click();
+    await page.locator('#compare-summary').waitFor();
+    expect(page.url()).toBe(`${base}/#/compare/${a.runId}/${b.runId}`);
+    expect(await page.locator('#compare-cells-changed').textContent()).toBe('1');
+    expect(await page.locator('#compare-change-count').textContent()).toBe('1');
+    const changed = page.locator('#compare-changes tbody tr');
+    expect(await changed.count()).toBe(1);
+    expect(await changed.getAttribute('data-element')).toBe('c3-a9');
+    expect(await changed.locator('td').nth(3).textContent()).toBe('52.0 → 26.0');
+    await screenshot(page, 'dashboard-compare');
     expect(problems).toEqual([]);
   }, 60_000);
 });

@@ -45,6 +45,20 @@ function fileNameOf(disposition: string | null): string | null {
   return /filename="([^"]+)"/.exec(disposition ?? '')?.[1] ?? null;
 }
 
+/** Saves a blob as a file through the browser's download (an export, or a CSV made on the page). */
+export function saveFile(blob: Blob, name: string): void {
+  const url = URL.createObjectURL(blob);
+  try {
+    const link = document.createElement('a');
+    link.href = url;
+    link.download = name;
+    link.click();
+  } finally {
+    // The click has started the download; the blob stays readable for it.
+    setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  }
+}
+
 export function createApi(options: { fetch: typeof fetch; tokens: TokenStore }): Api {
   const { tokens } = options;
 
@@ -112,16 +126,7 @@ export function createApi(options: { fetch: typeof fetch; tokens: TokenStore }):
       const text = await response.text();
       throw new Error(`download refused: HTTP ${response.status} ${text.trim().slice(0, 200)}`);
     }
-    const url = URL.createObjectURL(await response.blob());
-    try {
-      const link = document.createElement('a');
-      link.href = url;
-      link.download = fileNameOf(response.headers.get('content-disposition')) ?? fallbackName;
-      link.click();
-    } finally {
-      // The click has started the download; the blob stays readable for it.
-      setTimeout(() => URL.revokeObjectURL(url), 60_000);
-    }
+    saveFile(await response.blob(), fileNameOf(response.headers.get('content-disposition')) ?? fallbackName);
   };
 
   return { query, subscribe, download };

@@ -1,5 +1,6 @@
 // The page's frame (header, token prompt) around the page the URL's hash names.
 import type { Api } from './api';
+import { ComparePage } from './compare/compare-page';
 import { ApiContext } from './live';
 import { hrefOf, useRoute, type Route } from './route';
 import { RunPage } from './run/run-page';
@@ -16,6 +17,8 @@ function Page({ route }: { route: Route }) {
       return <RunPage key={route.id} id={route.id} />;
     case 'workers':
       return <WorkersPage />;
+    case 'compare':
+      return <ComparePage a={route.a} b={route.b} />;
     default:
       return route satisfies never;
   }
@@ -49,6 +52,7 @@ export function App({ api, tokens }: { api: Api; tokens: TokenStore }) {
         <nav>
           <a href={hrefOf({ page: 'runs' })}>Runs</a>
           <a href={hrefOf({ page: 'workers' })}>Workers</a>
+          <a href={hrefOf({ page: 'compare' })}>Compare</a>
         </nav>
         <TokenButton tokens={tokens} />
       </header>

@@ -1,15 +1,23 @@
-// Pages are addressed by the URL's hash (`#/`, `#/runs/<id>`, `#/workers`), so the gateway serves one document
+// Pages are addressed by the URL's hash (`#/`, `#/runs/<id>`, `#/workers`, `#/compare/<a>/<b>`), so the gateway serves one document
 // for all of them. A new page adds a member to Route, a line to parseRoute and one to the App.
 import { useEffect, useState } from 'preact/hooks';
 
-export type Route = { page: 'runs' } | { page: 'run'; id: string } | { page: 'workers' };
+export type Route =
+  | { page: 'runs' }
+  | { page: 'run'; id: string }
+  | { page: 'workers' }
+  | { page: 'compare'; a?: string; b?: string };
 
 const RUN = /^#\/runs\/([0-9a-fA-F-]{36})$/;
+const COMPARE = /^#\/compare\/([0-9a-fA-F-]{36})\/([0-9a-fA-F-]{36})$/;
 
 export function parseRoute(hash: string): Route {
   const run = RUN.exec(hash);
   if (run) return { page: 'run', id: run[1]!.toLowerCase() };
   if (hash === '#/workers') return { page: 'workers' };
+  const compare = COMPARE.exec(hash);
+  if (compare) return { page: 'compare', a: compare[1]!.toLowerCase(), b: compare[2]!.toLowerCase() };
+  if (hash === '#/compare') return { page: 'compare' };
   return { page: 'runs' };
 }
 
@@ -21,6 +29,8 @@ export function hrefOf(route: Route): string {
       return `#/runs/${route.id}`;
     case 'workers':
       return '#/workers';
+    case 'compare':
+      return route.a && route.b ? `#/compare/${route.a}/${route.b}` : '#/compare';
     default:
       return route satisfies never;
   }

@@ -1,8 +1,21 @@
-import { datetimeIso, getTask, type Task } from '@conveyor/db';
+import { datetimeIso, getTask, getTaskOverloads, type Task } from '@conveyor/db';
+import type { OverloadedCable } from '@conveyor/grid';
 import { TaskStatus as TaskStatusValues } from '@conveyor/messages';
 import { builder } from './builder.js';
 
 export const TaskStatus = builder.enumType('TaskStatus', { values: TaskStatusValues.options });
+
+const OverloadedCableRef = builder.objectRef<OverloadedCable>('OverloadedCable').implement({
+  description: "A cable overloaded in at least one interval of a task, from its result partition's stats.",
+  fields: (t) => ({
+    cableId: t.exposeString('cableId'),
+    capacityKw: t.exposeFloat('capacityKw', { description: 'kW' }),
+    peakKw: t.exposeFloat('peakKw', { description: 'kW' }),
+    peakAt: t.exposeString('peakAt', { description: 'First interval at the peak, "YYYY-MM-DD HH:mm" UTC' }),
+    utilization: t.exposeFloat('utilization', { description: 'peakKw / capacityKw' }),
+    overloadedIntervals: t.exposeInt('overloadedIntervals'),
+  }),
+});
 
 export const TaskRef = builder.objectRef<Task>('Task').implement({
   description: 'One selection × one piece of the window: a row of run_process.',
@@ -25,6 +38,11 @@ export const TaskRef = builder.objectRef<Task>('Task').implement({
       nullable: true,
       description:
         'The version of the calculation plug-in that finished the task (none from a worker that does not say)',
+    }),
+    overloadedCables: t.field({
+      type: [OverloadedCableRef],
+      description: 'Its overloaded cables, most utilized first (none until its result is stored)',
+      resolve: (task, _, { db }) => getTaskOverloads(db, task.taskId),
     }),
     summary: t.string({
       nullable: true,

@@ -136,8 +136,43 @@ export const TaskQuery = graphql(`
       error
       summary
       calculationVersion
+      overloadedCables {
+        cableId
+        capacityKw
+        peakKw
+        peakAt
+        utilization
+        overloadedIntervals
+      }
     }
   }
 `);
 
 export type TaskDetailsData = NonNullable<ResultOf<typeof TaskQuery>['task']>;
+
+export const OverloadsQuery = graphql(`
+  query RunOverloads($id: ID!, $first: Int, $after: String) {
+    run(id: $id) {
+      overloads(first: $first, after: $after) {
+        nodes {
+          rank
+          selection
+          from
+          to
+          cableId
+          capacityKw
+          peakKw
+          peakAt
+          utilization
+          overloadedIntervals
+        }
+        pageInfo {
+          endCursor
+          hasNextPage
+        }
+      }
+    }
+  }
+`);
+
+export type OverloadData = NonNullable<ResultOf<typeof OverloadsQuery>['run']>['overloads']['nodes'][number];

@@ -1,4 +1,4 @@
-// One run: its summary, throughput, tasks and failures. Read once, then followed through the
+// One run: its summary, throughput, tasks, overload report and failures. Read once, then followed through the
 // runProgress subscription: its numbers show at once, and the rest is read again at most once a second.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Api } from '../api';
@@ -19,6 +19,7 @@ import {
 } from './queries';
 import { RunSummary, type RunFigures } from './run-summary';
 import { Heatmap } from './heatmap';
+import { OverloadReport } from './overload-report';
 import { utilizationColour } from './heatmap-layout';
 import { TaskPanel } from './task-panel';
 import { Throughput, type RateSample } from './throughput';
@@ -165,6 +166,7 @@ export function RunPage({ id }: { id: string }) {
         </div>
       </div>
       <HeatmapCard tasks={tasks} total={run.counts.total} done={done} />
+      {done && <OverloadReport runId={id} onError={setNotice} />}
       <Failures failures={run.failures.nodes} />
     </>
   );

@@ -1,6 +1,6 @@
-// The task behind a heatmap cell: attempts, worker, duration, error, the calculation's summary.
+// The task behind a heatmap cell: attempts, worker, duration, error, its overloaded cables, the summary.
 import { useState } from 'preact/hooks';
-import { durationText } from '../format';
+import { durationText, percentText } from '../format';
 import { useAbortableEffect, useApi } from '../live';
 import { TaskQuery, type TaskDetailsData } from './queries';
 
@@ -53,6 +53,32 @@ export function TaskPanel({ taskId, onClose }: { taskId: string; onClose: () => 
         </div>
       </div>
       {task.error && <p class="error mono">{task.error}</p>}
+      {task.overloadedCables.length > 0 && (
+        <table id="task-overloads">
+          <thead>
+            <tr>
+              <th>Overloaded cable</th>
+              <th>Capacity kW</th>
+              <th>Peak kW</th>
+              <th>Peak at</th>
+              <th>Utilization</th>
+              <th>Intervals over</th>
+            </tr>
+          </thead>
+          <tbody>
+            {task.overloadedCables.map((cable) => (
+              <tr key={cable.cableId}>
+                <td class="mono">{cable.cableId}</td>
+                <td>{cable.capacityKw.toFixed(1)}</td>
+                <td>{cable.peakKw.toFixed(1)}</td>
+                <td class="mono">{cable.peakAt}</td>
+                <td>{percentText(cable.utilization * 100)}</td>
+                <td>{cable.overloadedIntervals}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
       {summary && (
         <p class="mono muted" id="task-summary">
           {Object.entries(summary)
