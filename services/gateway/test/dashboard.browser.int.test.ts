@@ -478,4 +478,102 @@ describe('the dashboard', () => {
     await screenshot(page, 'dashboard-compare');
     expect(problems).toEqual([]);
   }, 60_000);
+
+  it('keeps the heatmap of a 1,000 × 12 run on one canvas: a small DOM, and a click opens the right task', async () => {
+    const runId = crypto.randomUUID();
+    const envelope = { runId, producer: 'test' };
+    const months = Array.from({ length: 12 }, (_, m) => {
+      const start = new Date(Date.UTC(2023, m, 1));
+      const end = new Date(Date.UTC(2023, m + 1, 1) - 60_000);
+      const text = (d: Date) => d.toISOString().slice(0, 16).replace('T', ' ');
+      return [text(start), text(end)] as const;
+    });
+    const tasks = Array.from({ length: 1000 }, (_, s) => String(s + 1)).flatMap((selection) =>
+      months.map(([startDate, endDate]) => ({
+        taskId: taskIdFor(runId, selection, startDate),
+        selection,
+        startDate,
+        endDate,
+      })),
+    );
+    const batches = (events: ReturnType<typeof createEvent>[]) => {
+      const chunks = [];
+      for (let i = 0; i < events.length; i += 1000) chunks.push(events.slice(i, i + 1000));
+      return chunks;
+    };
+    await recordEvents(database.db, [
+      createEvent('run.requested', {
+        ...envelope,
+        data: {
+          window: { start: months[0]![0], end: months[11]![1] },
+          chunk: 'month',
+          selections: null,
+          topologySource: 'synthetic:substations=1000&nodes=40&seed=3',
+          calculation: 'grid-load',
+          requestedBy: 'test',
+        },
+      }),
+      createEvent('run.planned', {
+        ...envelope,
+        data: { topologyId: 'topology-big', taskCount: 12_000, generation: 0 },
+      }),
+    ]);
+    for (let i = 0; i < tasks.length; i += 1000)
+      await recordEvents(database.db, [
+        createEvent('tasks.queued', {
+          ...envelope,
+          data: { tasks: tasks.slice(i, i + 1000), generation: 0 },
+        }),
+      ]);
+    const finished = tasks.map((task, i) =>
+      createEvent('task.finished', {
+        ...envelope,
+        taskId: task.taskId,
+        data: {
+          attempt: 1,
+          workerId: `worker-${i % 4}`,
+          finishedAt: new Date().toISOString(),
+          durationMs: 900,
+          summary: {
+            cables: 40,
+            maxUtilization: (i % 13) / 10,
+            overloadedCables: i % 13 > 10 ? 1 : 0,
+            energyKwh: 5,
+          },
+          resultRows: 40,
+          generation: 0,
+        },
+      }),
+    );
+    for (const batch of batches(finished)) await recordEvents(database.db, batch);
+    const counts = { total: 12_000, queued: 0, started: 0, finished: 12_000, failed: 0, cancelled: 0 };
+    await recordEvents(database.db, [
+      createEvent('run.completed', {
+        ...envelope,
+        data: { status: 'SUCCEEDED', counts, durationMs: 60_000, generation: 0 },
+      }),
+    ]);
+
+    const { page, problems } = await openTab(await newContext());
+    await page.goto(`${base}/#/runs/${runId}`);
+    await page.locator('#status .status', { hasText: 'SUCCEEDED' }).waitFor();
+    const canvas = page.locator('#heatmap canvas');
+    await expect.poll(() => canvas.getAttribute('data-finished'), { timeout: 30_000 }).toBe('12000');
+    expect([await canvas.getAttribute('data-rows'), await canvas.getAttribute('data-columns')]).toEqual([
+      '1000',
+      '12',
+    ]);
+    // 12,000 cells, yet the page holds a few hundred elements: the cells are pixels of one canvas.
+    expect(await page.evaluate(() => document.querySelectorAll('*').length)).toBeLessThan(600);
+
+    // Selection 42 (row 41), May (column 4).
+    const cellWidth = Number(await canvas.getAttribute('data-cell-width'));
+    const cellHeight = Number(await canvas.getAttribute('data-cell-height'));
+    await canvas.click({ position: { x: 90 + 4.5 * cellWidth, y: 20 + 41.5 * cellHeight } });
+    const panel = page.locator('#task-panel');
+    await panel.waitFor();
+    expect(await panel.getAttribute('data-task')).toBe(taskIdFor(runId, '42', '2023-05-01 00:00'));
+    await screenshot(page, 'dashboard-heatmap-1000x12');
+    expect(problems).toEqual([]);
+  }, 180_000);
 });
