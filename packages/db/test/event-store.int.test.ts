@@ -60,6 +60,8 @@ describe('migrate', () => {
         '0005_run_process_calculation_version',
         '0006_topology_source_key',
         '0007_topology_source_key_index',
+        '0008_reuse_columns',
+        '0009_task_results_reuse_index',
       ]);
       const second = await migrate(url.toString());
       expect(second).toEqual({ database: `${database.name}_m`, applied: [] });
