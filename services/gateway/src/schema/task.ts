@@ -26,6 +26,11 @@ export const TaskRef = builder.objectRef<Task>('Task').implement({
       description:
         'The version of the calculation plug-in that finished the task (none from a worker that does not say)',
     }),
+    reusedFrom: t.exposeID('reusedFrom', {
+      nullable: true,
+      description:
+        'The task of an earlier run whose result this one took without computing (`reuse`); null when computed',
+    }),
     summary: t.string({
       nullable: true,
       description: "The calculation's summary of the task, JSON-encoded",
