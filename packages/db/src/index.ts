@@ -43,9 +43,14 @@ export { findTopologyByHash } from './queries/find-topology-by-hash.js';
 export { findTopologyBySource } from './queries/find-topology-by-source.js';
 export { getTopology } from './queries/get-topology.js';
 export { loadTopology } from './queries/load-topology.js';
+export { getSelectionHashes } from './queries/get-selection-hashes.js';
 
 export { writeTaskResults } from './queries/write-task-results.js';
 export type { TaskPartition } from './queries/write-task-results.js';
+export { findReusableResult } from './queries/find-reusable-result.js';
+export type { ReusableResult } from './queries/find-reusable-result.js';
+export { copyTaskResult } from './queries/copy-task-result.js';
+export { countReusedTasks } from './queries/count-reused-tasks.js';
 export { streamTaskResults } from './queries/stream-task-results.js';
 export { summarizeResults } from './queries/summarize-results.js';
 export { listPartitionHeads } from './queries/list-partition-heads.js';

@@ -116,6 +116,8 @@ export const runProcess = mysqlTable(
     summary: jsonValue<Record<string, unknown> | null>('summary'),
     /** The calculation plug-in's version that finished the task (from task.finished). */
     calculationVersion: varchar('calculation_version', { length: 64 }),
+    /** The task of an earlier run whose result partition this one took (`reuse`, from task.finished); else NULL. */
+    reusedFrom: char('reused_from', { length: 36 }),
     lastHeartbeatAt: datetime('last_heartbeat_at', { mode: 'string', fsp: 3 }),
   },
   (t) => [
@@ -138,6 +140,11 @@ export const topologies = mysqlTable(
      */
     sourceKey: varchar('source_key', { length: 128 }),
     selections: jsonValue<string[]>('selections').notNull(),
+    /**
+     * Selection id → the content hash of its own part of the topology (`selectionHashes`), for `reuse`;
+     * NULL for snapshots stored before it existed (their tasks are never reused).
+     */
+    selectionHashes: jsonValue<Record<string, string> | null>('selection_hashes'),
     nodeCount: int('node_count').notNull(),
     data: mediumblob('data').notNull(),
     createdAt: datetime('created_at', { mode: 'string', fsp: 3 })
@@ -163,6 +170,12 @@ export const taskResults = mysqlTable(
     rowCount: int('row_count').notNull(),
     stats: jsonValue<PartitionStats>('stats').notNull(),
     data: mediumblob('data').notNull(),
+    /** The selection's content hash in the task's topology (NULL when unknown): what `reuse` looks up. */
+    selectionHash: char('selection_hash', { length: 64 }),
   },
-  (t) => [index('task_results_export').on(t.runId, t.selection, t.startDate)],
+  (t) => [
+    index('task_results_export').on(t.runId, t.selection, t.startDate),
+    // `findReusableResult`: the partitions of equal cells across runs, without a scan.
+    index('task_results_reuse').on(t.selectionHash, t.startDate, t.endDate),
+  ],
 );

@@ -60,6 +60,8 @@ describe('migrate', () => {
         '0005_run_process_calculation_version',
         '0006_topology_source_key',
         '0007_topology_source_key_index',
+        '0008_reuse_columns',
+        '0009_task_results_reuse_index',
       ]);
       const second = await migrate(url.toString());
       expect(second).toEqual({ database: `${database.name}_m`, applied: [] });
@@ -157,6 +159,7 @@ describe('event store', () => {
 describe('projections', () => {
   const fate = fc.constantFrom<TaskFate>(
     'finished',
+    'reused',
     'retried-then-finished',
     'failed',
     'cancelled',
@@ -206,7 +209,7 @@ describe('projections', () => {
   it('rebuild reproduces them exactly, row ids included', async () => {
     await truncate();
     const histories: ConveyorEvent[][] = [
-      runHistory(['finished', 'failed', 'finished']),
+      runHistory(['finished', 'failed', 'reused']),
       runHistory(['retried-then-finished', 'failed-then-retried', 'cancelled', 'finished']),
       runHistory(['finished', 'cancelled'], { cancel: true }),
       runHistory([], { failBeforePlan: 'plan' }),
@@ -219,6 +222,7 @@ describe('projections', () => {
         events.slice(i, i + 5).map(({ e }) => e),
       );
     const before = await projections({ ids: true });
+    expect(before.tasks.filter((task) => task.reused_from !== null)).toHaveLength(1);
     expect(await rebuildProjections(database.db, { batchSize: 3 })).toBe(events.length);
     expect(await projections({ ids: true })).toEqual(before);
   });

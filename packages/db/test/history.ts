@@ -11,7 +11,8 @@ import {
 let clock = Date.UTC(2024, 0, 1);
 const at = () => new Date((clock += 7)); // 7 ms between events
 
-export type TaskFate = 'finished' | 'retried-then-finished' | 'failed' | 'cancelled' | 'failed-then-retried';
+export type TaskFate =
+  'finished' | 'reused' | 'retried-then-finished' | 'failed' | 'cancelled' | 'failed-then-retried';
 
 export type HistoryOptions = {
   runId?: string;
@@ -84,7 +85,7 @@ function taskEvents(runId: string, taskId: string, fate: TaskFate, generation: n
       now: at(),
       data: { attempt, workerId: 'w1', startedAt: at().toISOString(), generation },
     });
-  const finished = (attempt: number) =>
+  const finished = (attempt: number, reusedFrom?: string) =>
     createEvent('task.finished', {
       ...task,
       now: at(),
@@ -96,6 +97,7 @@ function taskEvents(runId: string, taskId: string, fate: TaskFate, generation: n
         summary: { cables: 3, generation },
         resultRows: 3,
         generation,
+        ...(reusedFrom ? { reusedFrom } : {}),
       },
     });
   const failed = (attempt: number, final: boolean) =>
@@ -113,6 +115,8 @@ function taskEvents(runId: string, taskId: string, fate: TaskFate, generation: n
   switch (fate) {
     case 'finished':
       return [started(1), finished(1)];
+    case 'reused': // an earlier run's task gave its partition: nothing started, nothing computed
+      return [finished(1, uuidv4())];
     case 'retried-then-finished':
       return [started(1), failed(1, false), started(2), finished(2)];
     case 'failed':

@@ -1,3 +1,4 @@
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rowsOfPartition, type ResultRow } from '@conveyor/grid';
 import { createTestDatabase, taskPartitionOf } from '../src/testing.js';
@@ -8,6 +9,9 @@ import { saveTopology } from '../src/queries/save-topology.js';
 import { streamTaskResults } from '../src/queries/stream-task-results.js';
 import { summarizeResults } from '../src/queries/summarize-results.js';
 import { writeTaskResults } from '../src/queries/write-task-results.js';
+import { copyTaskResult } from '../src/queries/copy-task-result.js';
+import { findReusableResult } from '../src/queries/find-reusable-result.js';
+import { runProcess, runs, taskResults } from '../src/schema.js';
 
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
 beforeAll(async () => {
@@ -124,5 +128,76 @@ describe('topologies', () => {
     expect(await getTopology(database.db, ids[0])).toMatchObject({ id: ids[0], selections: ['1'] });
     expect(await getTopology(database.db, 'topo-none')).toBeUndefined();
     await expect(loadTopology(database.db, 'topo-none')).rejects.toThrow('no topology snapshot topo-none');
+  });
+});
+
+describe('reuse', () => {
+  const hash = 'a'.repeat(64);
+  const cell = { startDate: '2023-01-01 00:00', endDate: '2023-01-31 23:59' };
+  const earlierRun = '7d0f0c52-1b8e-4a53-9d1e-000000000001';
+  const laterRun = '7d0f0c52-1b8e-4a53-9d1e-000000000002';
+  const source = '7d0f0c52-1b8e-4a53-9d1e-0000000000a1';
+  const target = '7d0f0c52-1b8e-4a53-9d1e-0000000000b1';
+
+  beforeAll(async () => {
+    await database.db.insert(runs).values([
+      { id: earlierRun, status: 'SUCCEEDED', statusKey: 'k', calculation: 'grid-load' },
+      { id: laterRun, status: 'RUNNING', statusKey: 'k', calculation: 'grid-load' },
+    ]);
+    await database.db.insert(runProcess).values({
+      runId: earlierRun,
+      taskId: source,
+      selection: '7',
+      ...cell,
+      taskStatus: 'FINISHED',
+      statusKey: 'k',
+      calculationVersion: '1.0.0',
+      finishedAt: '2023-02-01 00:00:00.000',
+      summary: { maxUtilization: 0.4 },
+    });
+    await writeTaskResults(database.db, {
+      ...taskPartitionOf({ runId: earlierRun, taskId: source }, [row('7', cell.startDate, 'c1', 4)]),
+      selectionHash: hash,
+    });
+  });
+
+  const ask = (changes: Partial<Parameters<typeof findReusableResult>[1]> = {}) =>
+    findReusableResult(database.db, {
+      runId: laterRun,
+      selectionHash: hash,
+      ...cell,
+      calculation: 'grid-load',
+      calculationVersion: '1.0.0',
+      ...changes,
+    });
+
+  it('finds the finished task of another run with the same hash, calculation, version and window', async () => {
+    expect(await ask()).toEqual({
+      taskId: source,
+      runId: earlierRun,
+      rowCount: 1,
+      summary: { maxUtilization: 0.4 },
+    });
+    expect(await ask({ runId: earlierRun })).toBeUndefined();
+    expect(await ask({ selectionHash: 'b'.repeat(64) })).toBeUndefined();
+    expect(await ask({ calculationVersion: '1.0.1' })).toBeUndefined();
+    expect(await ask({ calculation: 'noop' })).toBeUndefined();
+    expect(await ask({ endDate: '2023-01-30 23:59' })).toBeUndefined();
+  });
+
+  it('copies the partition byte for byte in one statement, again on a redelivery, and says when there is none', async () => {
+    const copy = { runId: laterRun, taskId: target, fromTaskId: source };
+    expect(await copyTaskResult(database.db, copy)).toBe(true);
+    expect(await copyTaskResult(database.db, copy)).toBe(true);
+    const [from, to] = await Promise.all(
+      [source, target].map(async (taskId) => {
+        const [row] = await database.db.select().from(taskResults).where(eq(taskResults.taskId, taskId));
+        return row!;
+      }),
+    );
+    expect({ ...to, taskId: source, runId: earlierRun }).toEqual(from);
+    expect(await streamed(laterRun)).toEqual(await streamed(earlierRun));
+    const missing = '7d0f0c52-1b8e-4a53-9d1e-0000000000c1';
+    expect(await copyTaskResult(database.db, { ...copy, taskId: missing, fromTaskId: missing })).toBe(false);
   });
 });

@@ -8,6 +8,7 @@ export type {
   TopologyProblem,
   TopologyRule,
 } from './build-topology.js';
+export { selectionHashes } from './selection-hash.js';
 export { generateSynthetic } from './synthetic.js';
 export type { SyntheticParams } from './synthetic.js';
 export {

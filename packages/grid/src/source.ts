@@ -167,7 +167,12 @@ function canonical(value: unknown): string {
   return JSON.stringify(value);
 }
 
+/** sha256 (hex) of a value's canonical JSON (keys sorted): the same content has the same hash. */
+export function canonicalHash(value: unknown): string {
+  return createHash('sha256').update(canonical(value)).digest('hex');
+}
+
 /** sha256 of the topology's canonical JSON (keys sorted): the same content has the same hash. */
 export function contentHash(json: TopologyJson): string {
-  return createHash('sha256').update(canonical(json)).digest('hex');
+  return canonicalHash(json);
 }

@@ -49,6 +49,8 @@ export const RunRequestedData = z.object({
   topologySource: z.string().min(1).max(BOUNDS.source),
   calculation: Name,
   requestedBy: RequestedBy,
+  /** Take the result partition of an equal finished task of an earlier run instead of computing (DESIGN §6). */
+  reuse: z.boolean().optional(),
 });
 
 /** What the leader needs of run.requested to plan a run, carried by topology.built (DESIGN §2.1). */
@@ -57,6 +59,7 @@ export const PlanRequest = RunRequestedData.pick({
   chunk: true,
   selections: true,
   calculation: true,
+  reuse: true,
 });
 export type PlanRequest = z.infer<typeof PlanRequest>;
 
@@ -116,6 +119,8 @@ export const TaskFinishedData = z.object({
   generation: Generation,
   /** The version of the calculation plug-in that computed it (absent from older or foreign workers). */
   calculationVersion: z.string().min(1).max(64).optional(),
+  /** The task of an earlier run whose result partition this one took instead of computing (`reuse`). */
+  reusedFrom: z.uuid().optional(),
 });
 
 export const ErrorKind = z.enum(['transient', 'permanent']);

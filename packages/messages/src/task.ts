@@ -15,5 +15,7 @@ export const TaskMessage = z.object({
   topology_id: z.string().min(1).max(BOUNDS.name),
   calculation: z.string().min(1).max(BOUNDS.name),
   generation: z.number().int().nonnegative(),
+  /** The run asked for `reuse`: an equal finished task of an earlier run gives its result partition. */
+  reuse: z.boolean().optional(),
 });
 export type TaskMessage = z.infer<typeof TaskMessage>;

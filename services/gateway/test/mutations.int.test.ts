@@ -72,6 +72,15 @@ describe('startRun', () => {
     });
     expect(data!.startRun.run.request).toMatchObject({ chunk: 'MONTH', selections: null });
     expect(open.published.at(-1)).toMatchObject({ data: { chunk: 'month', selections: null } });
+    expect(open.published.at(-1)?.type === 'run.requested' && open.published.at(-1)?.data).not.toHaveProperty(
+      'reuse',
+    );
+  });
+
+  it('carries reuse: true in run.requested when asked', async () => {
+    const { data } = await gql(open.yoga, START, { input: { ...input, reuse: true } });
+    expect(data!.startRun.__typename).toBe('StartRunSuccess');
+    expect(open.published.at(-1)).toMatchObject({ type: 'run.requested', data: { reuse: true } });
   });
 
   it.each([

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Chunk } from '@conveyor/messages';
 import {
+  flag,
   loadConfig as parseEnvironment,
   maxTasksPerRun,
   port,
@@ -29,6 +30,8 @@ export const StartRunConfig = z.object({
   /** Comma-separated selections; unset means every selection of the topology. */
   START_RUN_SELECTIONS: z.string().optional(),
   START_RUN_CALCULATION: z.string().min(1).default('grid-load'),
+  /** Take the results of unchanged cells from an earlier run (`reuse`, DESIGN §6) instead of computing them. */
+  START_RUN_REUSE: flag.default(false),
   /** Names the schedule in the run id (uuid v5 of schedule and month): two schedules, two runs a month. */
   START_RUN_SCHEDULE: z.string().min(1).max(64).default('monthly'),
 });

@@ -31,6 +31,7 @@ await broker.publishEvent(
       topologySource: config.START_RUN_TOPOLOGY,
       calculation: config.START_RUN_CALCULATION,
       requestedBy: 'schedule',
+      ...(config.START_RUN_REUSE ? { reuse: true } : {}),
     },
   }),
 );

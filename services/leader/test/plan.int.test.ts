@@ -41,7 +41,7 @@ function outbox() {
   return { deps, events, tasks };
 }
 
-const topologyBuilt = (runId: string) =>
+const topologyBuilt = (runId: string, options: { reuse?: boolean } = {}) =>
   createEvent('topology.built', {
     id: eventIdFor(runId, 'topology.built'),
     runId,
@@ -52,7 +52,7 @@ const topologyBuilt = (runId: string) =>
       selections: ['1', '2'],
       nodeCount: 10,
       buildMs: 1,
-      request,
+      request: { ...request, ...options },
     },
   });
 
@@ -66,6 +66,26 @@ describe('the leader plans from topology.built alone', () => {
     expect(events.map((event) => event.type)).toEqual(['run.planned', 'tasks.queued', 'run.plan-published']);
     expect(events.at(-1)?.data).toEqual({ generation: 0, taskCount: 6 });
     expect(tasks).toHaveLength(6);
+    expect(tasks.every((task) => !('reuse' in task))).toBe(true);
+  });
+
+  it('carries the request’s reuse in every task message, the seed’s fields kept', async () => {
+    const { deps, tasks } = outbox();
+    await handleTopologyBuilt(topologyBuilt(uuidv4(), { reuse: true }), deps);
+    expect(tasks).toHaveLength(6);
+    for (const task of tasks)
+      expect(Object.keys(task).sort()).toEqual([
+        'calculation',
+        'end_date',
+        'generation',
+        'reuse',
+        'run_id',
+        'selection',
+        'start_date',
+        'task_id',
+        'topology_id',
+      ]);
+    expect(tasks.every((task) => task.reuse === true)).toBe(true);
   });
 
   it('publishes every task again for a redelivery without run.plan-published recorded, none after', async () => {

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { v4 as uuidv4 } from 'uuid';
 import { createTestDatabase } from '@conveyor/db/testing';
-import { generateSynthetic } from '@conveyor/grid';
+import { getSelectionHashes } from '@conveyor/db';
+import { buildTopology, generateSynthetic, selectionHashes } from '@conveyor/grid';
 import { createEvent, type ConveyorEvent } from '@conveyor/messages';
 import { createLogger } from '@conveyor/runtime';
 import { handleRunRequested } from '../src/handlers/run-requested.js';
@@ -26,6 +27,7 @@ afterAll(async () => {
 async function request(
   topologySource: string,
   limits = { maxNodes: 1_000_000, maxBytes: 256 * 1024 * 1024 },
+  options: { reuse?: boolean } = {},
 ) {
   const published: ConveyorEvent[] = [];
   const event = createEvent('run.requested', {
@@ -38,6 +40,7 @@ async function request(
       topologySource,
       calculation: 'grid-load',
       requestedBy: 'test',
+      ...options,
     },
   });
   await handleRunRequested(event, {
@@ -113,5 +116,18 @@ describe('run.requested', () => {
     await writeFile(join(dir, 'same.json'), text.replace('"capacityKw":', '"capacityKw":-'));
     const [changed] = await request('file:same.json');
     expect(changed).toMatchObject({ type: 'topology.failed' });
+  });
+
+  it('stores each selection hash with a new snapshot and carries reuse to topology.built', async () => {
+    const json = generateSynthetic({ substations: 3, nodes: 6, seed: 21 });
+    await writeFile(join(dir, 'hashed.json'), JSON.stringify(json));
+    const [built] = await request('file:hashed.json', undefined, { reuse: true });
+    expect(built).toMatchObject({ type: 'topology.built', data: { request: { reuse: true } } });
+    const topologyId = built?.type === 'topology.built' ? built.data.topologyId : '';
+    const stored = await getSelectionHashes(database.db, topologyId);
+    const topology = buildTopology(json);
+    expect(topology.ok && stored).toEqual(topology.ok && selectionHashes(topology.topology));
+    const [plain] = await request('file:hashed.json');
+    expect(plain?.type === 'topology.built' && plain.data.request.reuse).toBeUndefined();
   });
 });

@@ -1,7 +1,15 @@
 // The worker: takes tasks, runs their calculation, writes the results, publishes the events, acks.
 import { readFileSync } from 'node:fs';
 import { getPriority, hostname, setPriority } from 'node:os';
-import { createDatabase, getRunStatus, loadTopology, writeTaskResults } from '@conveyor/db';
+import {
+  copyTaskResult,
+  createDatabase,
+  findReusableResult,
+  getRunStatus,
+  getSelectionHashes,
+  loadTopology,
+  writeTaskResults,
+} from '@conveyor/db';
 import { createBroker } from '@conveyor/messages';
 import { bootService, createMetricsRegistry, databaseTimeouts, serveService } from '@conveyor/runtime';
 import { loadCalculations } from './calculations/registry.js';
@@ -35,6 +43,17 @@ const packageJson = JSON.parse(readFileSync(new URL('../package.json', import.me
   version: string;
 };
 
+// Each snapshot's selection hashes (for `reuse` and stored with every result partition), cached as snapshots are.
+const selectionHashes = createTopologyCache(
+  (id) =>
+    retryTransient(() => getSelectionHashes(database.db, id), {
+      what: 'selection hashes load',
+      timeoutMs: DATABASE_RETRY_MS,
+      logger,
+    }),
+  config.WORKER_TOPOLOGY_CACHE,
+);
+
 const deps: TaskDeps = {
   workerId,
   calculations,
@@ -54,6 +73,22 @@ const deps: TaskDeps = {
       }),
     config.WORKER_TOPOLOGY_CACHE,
   ),
+  selectionHash: async (topologyId, selection) => (await selectionHashes(topologyId))?.[selection] ?? null,
+  reuse: {
+    find: (cell) =>
+      retryTransient(() => findReusableResult(database.db, cell), {
+        what: 'reusable result lookup',
+        timeoutMs: DATABASE_RETRY_MS,
+        logger,
+      }),
+    copy: (copy, signal) =>
+      retryTransient(() => copyTaskResult(database.db, copy), {
+        what: 'result copy',
+        timeoutMs: DATABASE_RETRY_MS,
+        logger,
+        signal,
+      }),
+  },
   runInThread: threads.runInThread,
   writeResults: (result, signal) =>
     retryTransient(() => writeTaskResults(database.db, result), {
@@ -66,7 +101,7 @@ const deps: TaskDeps = {
   logger,
   now: () => new Date(),
   onTaskDone: (calculation, outcome, seconds) => {
-    if (outcome === 'finished') load.taskDone();
+    if (outcome !== 'cancelled') load.taskDone();
     metrics.tasks.inc({ calculation, outcome });
     metrics.duration.observe({ calculation }, seconds);
   },

@@ -2,9 +2,9 @@
  * Keeps the last `capacity` topology snapshots by id (least recently used out). Concurrent loads of
  * the same id share one database read.
  */
-export function createTopologyCache(load: (id: string) => Promise<unknown>, capacity: number) {
-  const entries = new Map<string, Promise<unknown>>();
-  return (id: string): Promise<unknown> => {
+export function createTopologyCache<T>(load: (id: string) => Promise<T>, capacity: number) {
+  const entries = new Map<string, Promise<T>>();
+  return (id: string): Promise<T> => {
     let entry = entries.get(id);
     if (entry) {
       entries.delete(id);

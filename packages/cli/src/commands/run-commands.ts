@@ -82,17 +82,18 @@ const START = `mutation($input: StartRunInput!) { startRun(input: $input) {
 type MutationOutcome = { __typename: string; message?: string; field?: string };
 
 const START_USAGE =
-  'usage: conveyor run start --topology SRC --from "YYYY-MM-DD HH:mm" --to … [--chunk] [--selections a,b] [--calculation NAME] [--follow] [--json]';
+  'usage: conveyor run start --topology SRC --from "YYYY-MM-DD HH:mm" --to … [--chunk] [--selections a,b] [--calculation NAME] [--reuse] [--follow] [--json]';
 
 export const runStartCommand: Command = {
   summary:
-    'start a run: --topology SRC --from "YYYY-MM-DD HH:mm" --to … [--chunk] [--selections a,b] [--calculation NAME] [--follow] [--json]',
+    'start a run: --topology SRC --from "YYYY-MM-DD HH:mm" --to … [--chunk] [--selections a,b] [--calculation NAME] [--reuse] [--follow] [--json]',
   run: guarded(async (args) => {
     const { values } = parse({
       args,
       options: {
         ...RUN_OPTIONS,
         calculation: { type: 'string' },
+        reuse: { type: 'boolean', default: false },
         follow: { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
       },
@@ -113,6 +114,7 @@ export const runStartCommand: Command = {
         chunk: request.chunk.toUpperCase(),
         selections: request.selections,
         calculation: values.calculation,
+        reuse: values.reuse,
       },
     });
     if (!startRun.run) {

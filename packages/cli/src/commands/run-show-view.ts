@@ -19,7 +19,7 @@ export const SHOW_QUERY = `query($id: ID!) { run(id: $id) {
   request { topologySource from to chunk selections calculation requestedBy }
   counts { total queued started finished failed cancelled }
   topology { id nodeCount }
-  resultSummary { rows cables overloadedCables maxUtilization energyKwh }
+  resultSummary { rows cables overloadedCables maxUtilization energyKwh reusedTasks }
   resultsCsvUrl
   failedTasks: tasks(status: [FAILED], first: 20) { nodes { id selection startDate attempt error } pageInfo { hasNextPage } } } }`;
 
@@ -52,6 +52,8 @@ export type RunDetails = {
     overloadedCables: number;
     maxUtilization: number | null;
     energyKwh: number | null;
+    /** Tasks that took an earlier run's result (`--reuse`). */
+    reusedTasks: number;
   };
   resultsCsvUrl: string;
   failedTasks: {
@@ -100,7 +102,7 @@ export function printRun(run: RunDetails, gatewayUrl: string): void {
     `  progress   ${run.percent.toFixed(1)} %, ${run.tasksPerSecond.toFixed(2)} tasks/s, ETA ${formatEta(run.etaSeconds)}, ${run.durationMs === null ? '—' : `${(run.durationMs / 1000).toFixed(1)} s`} since requested`,
   );
   write(
-    `  tasks      ${counts.total} total: ${counts.finished} finished, ${counts.failed} failed, ${counts.cancelled} cancelled, ${counts.started} running, ${counts.queued} queued`,
+    `  tasks      ${counts.total} total: ${counts.finished} finished (${results.reusedTasks} reused), ${counts.failed} failed, ${counts.cancelled} cancelled, ${counts.started} running, ${counts.queued} queued`,
   );
   write(
     `  results    ${results.rows} rows, ${results.cables} cables, ${results.overloadedCables} overloaded, max utilization ${results.maxUtilization?.toFixed(3) ?? '—'}, energy ${results.energyKwh?.toFixed(1) ?? '—'} kWh`,

@@ -166,3 +166,18 @@ describe('the calculation version', () => {
     expect(given(queued(), versioned(finished(1)), queued(1)).calculationVersion).toBeNull();
   });
 });
+
+describe('reused_from', () => {
+  const source = '6f1c2a3b-0000-5000-8000-000000000001';
+  const reused = (event: ReturnType<typeof finished>) => ({
+    ...event,
+    data: { ...event.data, reusedFrom: source },
+  });
+
+  it('is the reused task of the finishing attempt, and none while a new generation runs', () => {
+    expect(given(queued(), reused(finished(1))).reusedFrom).toBe(source);
+    expect(given(queued(), finished(1)).reusedFrom).toBeNull();
+    expect(given(reused(finished(1)), queued()).reusedFrom).toBe(source);
+    expect(given(queued(), reused(finished(1)), queued(1)).reusedFrom).toBeNull();
+  });
+});

@@ -26,6 +26,7 @@ export function emptyTask(taskId: string, runId: string): TaskRow {
     error: null,
     summary: null,
     calculationVersion: null,
+    reusedFrom: null,
     lastHeartbeatAt: null,
   };
 }
@@ -52,6 +53,7 @@ function decide(row: TaskRow, event: ConveyorEvent, c: Candidate, fields: Partia
     durationMs: null,
     summary: null,
     calculationVersion: null,
+    reusedFrom: null,
     ...fields,
   };
 }
@@ -132,6 +134,7 @@ function applyTaskEvent(row: TaskRow, event: ConveyorEvent): TaskRow {
           durationMs: event.data.durationMs,
           summary: event.data.summary,
           calculationVersion: event.data.calculationVersion ?? null,
+          reusedFrom: event.data.reusedFrom ?? null,
         },
       );
     case 'task.cancelled':

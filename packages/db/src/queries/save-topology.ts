@@ -20,6 +20,8 @@ export async function saveTopology(
     /** `topologySourceKey` of the source, for `findTopologyBySource`. */
     sourceKey?: string;
     selections: string[];
+    /** Selection id → content hash of its own part (`selectionHashes`), for `reuse`. */
+    selectionHashes?: Record<string, string>;
     nodeCount: number;
     json: unknown;
   },
@@ -35,6 +37,7 @@ export async function saveTopology(
       source: snapshot.source,
       sourceKey: snapshot.sourceKey ?? null,
       selections: snapshot.selections,
+      selectionHashes: snapshot.selectionHashes ?? null,
       nodeCount: snapshot.nodeCount,
       data,
     })

@@ -11,16 +11,19 @@ export type TaskPartition = {
   rowCount: number;
   stats: PartitionStats;
   data: Uint8Array;
+  /** The selection's content hash in the task's topology (`selectionHashes`), when known: for `reuse`. */
+  selectionHash?: string | null;
 };
 
 // Every column but the key takes the new row's value: a redelivered task replaces its partition
 // wholesale, and no assignment reads another column, so their order does not matter.
 const UPSERT = `
-  INSERT INTO task_results (task_id, run_id, selection, start_date, end_date, row_count, stats, data)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+  INSERT INTO task_results (task_id, run_id, selection, start_date, end_date, row_count, stats, data,
+    selection_hash)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
   ON DUPLICATE KEY UPDATE run_id = VALUES(run_id), selection = VALUES(selection),
     start_date = VALUES(start_date), end_date = VALUES(end_date), row_count = VALUES(row_count),
-    stats = VALUES(stats), data = VALUES(data)`;
+    stats = VALUES(stats), data = VALUES(data), selection_hash = VALUES(selection_hash)`;
 
 /** Writes a task's result partition in one statement (one row, autocommit), replacing an earlier attempt's. */
 export async function writeTaskResults(db: Database, partition: TaskPartition): Promise<void> {
@@ -34,5 +37,6 @@ export async function writeTaskResults(db: Database, partition: TaskPartition): 
     partition.rowCount,
     JSON.stringify(partition.stats),
     Buffer.from(data.buffer, data.byteOffset, data.byteLength),
+    partition.selectionHash ?? null,
   ]);
 }

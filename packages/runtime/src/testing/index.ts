@@ -1,4 +1,12 @@
-export { resolveTestServices, isListening, LOCAL_AMQP_URL, LOCAL_DATABASE_URL } from './services.js';
-export type { TestServices } from './services.js';
+export {
+  containerRuntimeAnswers,
+  resolveTestServices,
+  isListening,
+  startMariaDbContainer,
+  startRabbitMqContainer,
+  LOCAL_AMQP_URL,
+  LOCAL_DATABASE_URL,
+} from './services.js';
+export type { StartedService, TestServices } from './services.js';
 export { checkForLeaks, closeLeaks, leakMark, openSince, trackResource } from './leaks.js';
 export type { ResourceKind } from './leaks.js';

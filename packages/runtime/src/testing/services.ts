@@ -26,9 +26,27 @@ async function resolveOnce(env: NodeJS.ProcessEnv): Promise<TestServices> {
     fromEnv.databaseUrl ? true : isListening('127.0.0.1', 3306),
     fromEnv.amqpUrl ? true : isListening('127.0.0.1', 5672),
   ]);
-  const databaseUrl = fromEnv.databaseUrl ?? (dbUp ? LOCAL_DATABASE_URL : await startMariaDbContainer());
-  const amqpUrl = fromEnv.amqpUrl ?? (amqpUp ? LOCAL_AMQP_URL : await startRabbitMqContainer());
+  const databaseUrl =
+    fromEnv.databaseUrl ?? (dbUp ? LOCAL_DATABASE_URL : (await startMariaDbContainer()).url);
+  const amqpUrl = fromEnv.amqpUrl ?? (amqpUp ? LOCAL_AMQP_URL : (await startRabbitMqContainer()).url);
   return { databaseUrl, amqpUrl };
+}
+
+/** A service started in a container: where it answers, and how to stop it. */
+export type StartedService = { url: string; stop: () => Promise<void> };
+
+/**
+ * Whether a container runtime (Docker, Podman, …) answers testcontainers; false as well where
+ * testcontainers is not installed (production dependencies only).
+ */
+export async function containerRuntimeAnswers(): Promise<boolean> {
+  try {
+    const { getContainerRuntimeClient } = await import('testcontainers');
+    await getContainerRuntimeClient();
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export function isListening(host: string, port: number, timeoutMs = 500): Promise<boolean> {
@@ -44,22 +62,27 @@ export function isListening(host: string, port: number, timeoutMs = 500): Promis
   });
 }
 
-async function startMariaDbContainer(): Promise<string> {
+/** MariaDB 10.11 in a throwaway container (testcontainers); its URL names no database. */
+export async function startMariaDbContainer(): Promise<StartedService> {
   const { MariaDbContainer } = await import('@testcontainers/mariadb').catch((cause: unknown) => {
     throw new Error('No MariaDB on 127.0.0.1:3306, DATABASE_URL unset, and testcontainers unavailable', {
       cause,
     });
   });
   const container = await new MariaDbContainer('mariadb:10.11').withRootPassword('root').start();
-  return `mysql://root:root@${container.getHost()}:${container.getMappedPort(3306)}`;
+  return {
+    url: `mysql://root:root@${container.getHost()}:${container.getMappedPort(3306)}`,
+    stop: async () => void (await container.stop()),
+  };
 }
 
-async function startRabbitMqContainer(): Promise<string> {
+/** RabbitMQ 3.13 (management) in a throwaway container (testcontainers). */
+export async function startRabbitMqContainer(): Promise<StartedService> {
   const { RabbitMQContainer } = await import('@testcontainers/rabbitmq').catch((cause: unknown) => {
     throw new Error('No RabbitMQ on 127.0.0.1:5672, AMQP_URL unset, and testcontainers unavailable', {
       cause,
     });
   });
   const container = await new RabbitMQContainer('rabbitmq:3.13-management').start();
-  return container.getAmqpUrl();
+  return { url: container.getAmqpUrl(), stop: async () => void (await container.stop()) };
 }

@@ -1,4 +1,5 @@
 import {
+  countReusedTasks,
   countTasksByStatus,
   datetimeIso,
   datetimeMs,
@@ -63,7 +64,7 @@ const CountsRef = builder.objectRef<TaskCounts>('TaskCounts').implement({
   fields: (t) => taskCountFields(t),
 });
 
-type Summary = Awaited<ReturnType<typeof summarizeResults>>;
+type Summary = Awaited<ReturnType<typeof summarizeResults>> & { reusedTasks: number };
 const ResultSummaryRef = builder.objectRef<Summary>('ResultSummary').implement({
   description: "Aggregates of the run's results so far.",
   fields: (t) => ({
@@ -79,6 +80,9 @@ const ResultSummaryRef = builder.objectRef<Summary>('ResultSummary').implement({
     energyKwh: t.exposeFloat('energyKwh', {
       nullable: true,
       description: 'Σ of the tasks’ energy through the cables leaving their substation (kWh)',
+    }),
+    reusedTasks: t.exposeInt('reusedTasks', {
+      description: 'Tasks (cells) that took an earlier run’s result instead of computing (`reuse`)',
     }),
   }),
 });
@@ -195,7 +199,10 @@ RunRef.implement({
     resultSummary: t.field({
       type: ResultSummaryRef,
       description: "From the result partitions' stats (their data is not read)",
-      resolve: (run, _, { db }) => summarizeResults(db, run.id),
+      resolve: async (run, _, { db }) => ({
+        ...(await summarizeResults(db, run.id)),
+        reusedTasks: await countReusedTasks(db, run.id),
+      }),
     }),
     overloads: t.field({
       type: OverloadConnection,

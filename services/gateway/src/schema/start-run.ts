@@ -33,6 +33,12 @@ const StartRunInput = builder.inputType('StartRunInput', {
       required: false,
       description: 'The calculation plug-in to run (default grid-load); see the `calculations` query',
     }),
+    reuse: t.boolean({
+      required: false,
+      description:
+        'Take the result of each task whose selection content hash, calculation and version, start and end equal ' +
+        'those of a FINISHED task of an earlier run, instead of computing it (default false)',
+    }),
   }),
 });
 
@@ -93,6 +99,7 @@ builder.mutationField('startRun', (t) =>
           topologySource: input.topologySource,
           calculation,
           requestedBy: context.requestedBy,
+          ...(input.reuse ? { reuse: true } : {}),
         },
       });
       await context.publishEvent(event);

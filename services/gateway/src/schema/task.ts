@@ -44,6 +44,11 @@ export const TaskRef = builder.objectRef<Task>('Task').implement({
       description: 'Its overloaded cables, most utilized first (none until its result is stored)',
       resolve: (task, _, { db }) => getTaskOverloads(db, task.taskId),
     }),
+    reusedFrom: t.exposeID('reusedFrom', {
+      nullable: true,
+      description:
+        'The task of an earlier run whose result this one took without computing (`reuse`); null when computed',
+    }),
     summary: t.string({
       nullable: true,
       description: "The calculation's summary of the task, JSON-encoded",

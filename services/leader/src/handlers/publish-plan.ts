@@ -21,6 +21,8 @@ export async function publishPlan(
     runId: string;
     topologyId: string;
     calculation: string;
+    /** The run asked for `reuse` (carried by each task message). */
+    reuse?: boolean;
     generation: number;
     tasks: QueuedTask[];
     /** The run.retry-requested this generation answers (recorded on run.planned). */
@@ -63,6 +65,7 @@ export async function publishPlan(
         topology_id: plan.topologyId,
         calculation: plan.calculation,
         generation,
+        ...(plan.reuse ? { reuse: true } : {}),
       })),
     );
   }

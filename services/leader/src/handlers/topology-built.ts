@@ -66,6 +66,7 @@ export async function handleTopologyBuilt(
       runId,
       topologyId: event.data.topologyId,
       calculation: request.calculation,
+      reuse: request.reuse,
       generation: 0,
       tasks: plan.tasks,
     },

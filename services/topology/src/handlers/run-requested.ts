@@ -2,6 +2,7 @@ import {
   buildTopology,
   contentHash,
   loadTopologySource,
+  selectionHashes,
   selectionsOf,
   topologySourceKey,
   TopologyTooLargeError,
@@ -48,7 +49,8 @@ type Built = { topologyId: string; contentHash: string; selections: string[]; no
  * Loads, validates and stores the topology of a requested run, then publishes `topology.built`
  * or `topology.failed` with a reason a user can act on. A source built before (the same synthetic
  * parameters, or a file with the same bytes: `topologySourceKey`) is not generated, validated and
- * hashed again: its stored snapshot is taken. Event ids are derived from the run, so a redelivered
+ * hashed again: its stored snapshot is taken. A new snapshot is stored with the content hash of each
+ * selection's own part (`selectionHashes`), which `reuse` compares. Event ids are derived from the run, so a redelivered
  * request publishes the same events and the event store keeps one of each.
  */
 export async function handleRunRequested(
@@ -92,6 +94,7 @@ export async function handleRunRequested(
             chunk: event.data.chunk,
             selections: event.data.selections,
             calculation: event.data.calculation,
+            ...(event.data.reuse ? { reuse: true } : {}),
           },
         },
         now: deps.now(),
@@ -140,6 +143,7 @@ export async function handleRunRequested(
     source,
     sourceKey,
     selections,
+    selectionHashes: selectionHashes(built.topology),
     nodeCount: json.nodes.length,
     json,
   });

@@ -29,6 +29,8 @@ function depsFor(calculation: LoadedCalculation) {
     loadTopology: async () => ({}),
     runInThread: () => Promise.reject(new Error('no thread pool in this test')),
     writeResults: async (result) => void written.push(result.taskId),
+    selectionHash: async () => null,
+    reuse: { find: async () => undefined, copy: async () => false },
     heartbeatMs: 60_000,
     logger: createLogger({ service: 'test', level: 'silent' }),
     now: () => new Date(),
@@ -66,5 +68,53 @@ describe('handleTask', () => {
     });
     await handleTask(task, context, deps);
     expect(published.map((event) => event.type)).toContain('task.finished');
+  });
+
+  describe('with reuse', () => {
+    const earlier = { taskId: uuidv4(), runId: uuidv4(), rowCount: 12, summary: { maxUtilization: 0.5 } };
+    const reuseTask: TaskMessage = { ...task, calculation: 'counted', reuse: true };
+
+    function reuseDeps(copies: boolean) {
+      const computed: string[] = [];
+      const setup = depsFor({
+        name: 'counted',
+        version: '2',
+        run: async (t) => {
+          computed.push(t.task_id);
+          return { summary: { computed: true } };
+        },
+      });
+      setup.deps.selectionHash = async () => 'h'.repeat(64);
+      setup.deps.reuse = { find: async () => earlier, copy: async () => copies };
+      return { ...setup, computed };
+    }
+
+    it('takes the earlier task’s partition and summary without computing: task.finished names it', async () => {
+      const { deps, published, computed } = reuseDeps(true);
+      await handleTask(reuseTask, context, deps);
+      expect(computed).toEqual([]);
+      expect(published.map((event) => event.type)).toEqual(['task.finished']);
+      expect(published[0]).toMatchObject({
+        data: {
+          reusedFrom: earlier.taskId,
+          summary: earlier.summary,
+          resultRows: 12,
+          calculationVersion: '2',
+        },
+      });
+    });
+
+    it('computes when the earlier partition cannot be copied, or the task does not ask for reuse', async () => {
+      for (const [message, copies] of [
+        [reuseTask, false],
+        [{ ...reuseTask, reuse: undefined }, true],
+      ] as const) {
+        const { deps, published, computed } = reuseDeps(copies);
+        await handleTask(message, context, deps);
+        expect(computed).toEqual([message.task_id]);
+        const finished = published.find((event) => event.type === 'task.finished');
+        expect(finished?.type === 'task.finished' && finished.data.reusedFrom).toBeUndefined();
+      }
+    });
   });
 });

@@ -1,4 +1,4 @@
-import type { TaskPartition } from '@conveyor/db';
+import type { ReusableResult, TaskPartition, findReusableResult } from '@conveyor/db';
 import {
   MAX_MESSAGE_BYTES,
   PermanentError,
@@ -28,24 +28,42 @@ export type TaskDeps = {
   runInThread: RunInThread;
   /** Writes a task's result partition, retrying through a database outage until `signal` aborts. */
   writeResults: (partition: TaskPartition, signal: AbortSignal) => Promise<void>;
+  /** The content hash of a selection in a topology snapshot (cached per snapshot); null when it has none. */
+  selectionHash: (topologyId: string, selection: string) => Promise<string | null>;
+  /** `reuse` (DESIGN §6): finds an equal finished cell of an earlier run; copies its result partition. */
+  reuse: {
+    find: (cell: Parameters<typeof findReusableResult>[1]) => Promise<ReusableResult | undefined>;
+    /** Resolves whether the task now has the partition (false: the source has none). */
+    copy: (
+      copy: { runId: string; taskId: string; fromTaskId: string },
+      signal: AbortSignal,
+    ) => Promise<boolean>;
+  };
   heartbeatMs: number;
   logger: Logger;
   now: () => Date;
-  onTaskDone: (calculation: string, outcome: 'finished' | 'cancelled', seconds: number) => void;
+  onTaskDone: (calculation: string, outcome: 'finished' | 'reused' | 'cancelled', seconds: number) => void;
 };
 
 export type TaskContext = Pick<SubscriptionContext, 'attempt' | 'redelivered' | 'signal' | 'releaseSlot'>;
 
 /**
- * Computes one task: skips it when its run is cancelled, otherwise publishes `task.started`, runs the
- * calculation (with heartbeats; aborted on cancellation or shutdown), writes its results, publishes
- * `task.finished`. Errors go back to the subscription, which decides retry or dead-letter and calls
- * `reportTaskFailure`.
+ * Computes one task: skips it when its run is cancelled; with `reuse`, takes an earlier run's equal
+ * result instead when there is one; otherwise publishes `task.started`, runs the calculation (with
+ * heartbeats; aborted on cancellation or shutdown), writes its results, publishes `task.finished`.
+ * Errors go back to the subscription, which decides retry or dead-letter and calls `reportTaskFailure`.
  */
 export async function handleTask(task: TaskMessage, context: TaskContext, deps: TaskDeps): Promise<void> {
   if (await deps.isRunCancelled(task.run_id)) return skipCancelledTask(task, context, deps);
   const calculation = deps.calculations.get(task.calculation);
   if (!calculation) throw new PermanentError(`unknown calculation "${task.calculation}"`);
+  const selectionHash = await deps.selectionHash(task.topology_id, task.selection);
+  if (
+    task.reuse &&
+    selectionHash &&
+    (await reuseEarlierResult(task, context, deps, calculation, selectionHash))
+  )
+    return;
 
   const startedAt = deps.now();
   const clock = performance.now();
@@ -60,12 +78,17 @@ export async function handleTask(task: TaskMessage, context: TaskContext, deps: 
   }
   const computedMs = performance.now() - clock;
   checkSummarySize(output);
-  await writeResults(task, context, deps, output);
+  await writeResults(task, context, deps, output, selectionHash);
   const writtenMs = performance.now() - clock;
   context.releaseSlot();
   await Promise.all([
     started,
-    reportFinished(task, context, deps, { startedAt, output, version: calculation.version }),
+    reportFinished(task, context, deps, {
+      startedAt,
+      summary: output.summary,
+      resultRows: output.result?.rowCount ?? 0,
+      version: calculation.version,
+    }),
   ]);
   deps.onTaskDone(task.calculation, 'finished', seconds);
   // Where a task's time goes (ms since it was taken), for tuning.
@@ -73,6 +96,44 @@ export async function handleTask(task: TaskMessage, context: TaskContext, deps: 
     { taskId: task.task_id, computedMs, writtenMs, doneMs: performance.now() - clock },
     'task finished',
   );
+}
+
+/**
+ * The `reuse` step: a FINISHED task of another run with the same selection content hash, calculation
+ * and version, start and end, whose partition exists, gives its partition (copied in one statement,
+ * replacing whatever an earlier attempt wrote) and its summary; `task.finished` names it in
+ * `reusedFrom`. Nothing is computed. Resolves false when there is none: the task is computed.
+ */
+async function reuseEarlierResult(
+  task: TaskMessage,
+  context: TaskContext,
+  deps: TaskDeps,
+  calculation: LoadedCalculation,
+  selectionHash: string,
+): Promise<boolean> {
+  const startedAt = deps.now();
+  const earlier = await deps.reuse.find({
+    runId: task.run_id,
+    selectionHash,
+    startDate: task.start_date,
+    endDate: task.end_date,
+    calculation: task.calculation,
+    calculationVersion: calculation.version,
+  });
+  if (!earlier) return false;
+  const copy = { runId: task.run_id, taskId: task.task_id, fromTaskId: earlier.taskId };
+  if (!(await deps.reuse.copy(copy, context.signal))) return false;
+  context.releaseSlot();
+  await reportFinished(task, context, deps, {
+    startedAt,
+    summary: earlier.summary ?? {},
+    resultRows: earlier.rowCount,
+    version: calculation.version,
+    reusedFrom: earlier.taskId,
+  });
+  deps.onTaskDone(task.calculation, 'reused', (deps.now().getTime() - startedAt.getTime()) / 1000);
+  deps.logger.debug({ taskId: task.task_id, reusedFrom: earlier.taskId }, 'task result reused');
+  return true;
 }
 
 /** Room (bytes) that task.finished needs besides the summary: the envelope and the other fields. */
@@ -175,6 +236,7 @@ async function writeResults(
   context: TaskContext,
   deps: TaskDeps,
   output: CalculationOutput,
+  selectionHash: string | null,
 ): Promise<void> {
   if (!output.result) return;
   await deps.writeResults(
@@ -185,6 +247,7 @@ async function writeResults(
       startDate: task.start_date,
       endDate: task.end_date,
       ...output.result,
+      selectionHash,
     },
     context.signal,
   );
@@ -195,7 +258,14 @@ function reportFinished(
   task: TaskMessage,
   context: TaskContext,
   deps: TaskDeps,
-  done: { startedAt: Date; output: CalculationOutput; version: string },
+  done: {
+    startedAt: Date;
+    summary: Record<string, unknown>;
+    resultRows: number;
+    version: string;
+    /** The earlier run's task whose partition was taken (`reuse`). */
+    reusedFrom?: string;
+  },
 ): Promise<void> {
   const finishedAt = deps.now();
   return deps.publishEvent(
@@ -206,10 +276,11 @@ function reportFinished(
         workerId: deps.workerId,
         finishedAt: finishedAt.toISOString(),
         durationMs: finishedAt.getTime() - done.startedAt.getTime(),
-        summary: done.output.summary,
-        resultRows: done.output.result?.rowCount ?? 0,
+        summary: done.summary,
+        resultRows: done.resultRows,
         generation: task.generation,
         calculationVersion: done.version,
+        ...(done.reusedFrom === undefined ? {} : { reusedFrom: done.reusedFrom }),
       },
       now: finishedAt,
     }),

@@ -1,0 +1,1 @@
+CREATE INDEX `task_results_reuse` ON `task_results` (`selection_hash`,`start_date`,`end_date`);
