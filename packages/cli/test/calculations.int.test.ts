@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { freePort } from '../src/stack/processes.js';
 import { startTestPipeline, type TestPipeline } from './support/pipeline.js';
+import { workersUntil as listedWorkersUntil, type ListedWorker } from './support/results.js';
 
 const fixtures = fileURLToPath(new URL('./fixtures/calculations.ts', import.meta.url));
 const cliMain = fileURLToPath(new URL('../src/main.ts', import.meta.url));
@@ -45,18 +46,9 @@ function conveyor(args: string[]): Promise<Outcome> {
   });
 }
 
-type Worker = { id: string; alive: boolean; calculations: { name: string; version: string }[] };
-
-/** `conveyor workers --json` until `accept` holds. */
-async function workersUntil(accept: (workers: Worker[]) => boolean, all = false): Promise<Worker[]> {
-  for (;;) {
-    const { code, stdout, stderr } = await conveyor(['workers', '--json', ...(all ? ['--all'] : [])]);
-    expect(code, stderr).toBe(0);
-    const workers = JSON.parse(stdout) as Worker[];
-    if (accept(workers)) return workers;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
+/** `conveyor workers --json` against this pipeline's gateway until `accept` holds. */
+const workersUntil = (accept: (workers: ListedWorker[]) => boolean, all = false) =>
+  listedWorkersUntil({ ...pipeline.env, GATEWAY_URL: gatewayUrl }, accept, all);
 
 async function tasksOf(runId: string) {
   const [rows] = (await pipeline.database.db.execute(

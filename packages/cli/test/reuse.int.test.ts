@@ -11,7 +11,7 @@ import { runProcess } from '@conveyor/db';
 import { buildTopology, generateSynthetic } from '@conveyor/grid';
 import { freePort } from '../src/stack/processes.js';
 import { startTestPipeline, type TestPipeline } from './support/pipeline.js';
-import { monolithCsv, runCli } from './support/results.js';
+import { monolithCsv, runCli, workersUntil } from './support/results.js';
 
 const fixtures = fileURLToPath(new URL('./fixtures/calculations.ts', import.meta.url));
 const window = { from: '2023-01-01 00:00', to: '2023-02-28 23:59' };
@@ -36,8 +36,13 @@ beforeAll(async () => {
       TOPOLOGY_DIR: dir,
       CALCULATION_MODULES: fixtures,
       COMPUTED_LOG: computedLog,
+      WORKER_HEARTBEAT_MS: '500',
     },
   });
+  // The gateway accepts a plug-in's calculation once a live worker has announced it.
+  await workersUntil({ ...pipeline.env, GATEWAY_URL: gatewayUrl }, (workers) =>
+    workers.some((worker) => worker.calculations.some(({ name }) => name === 'counted-grid')),
+  );
 }, 120_000);
 
 afterAll(async () => {

@@ -21,6 +21,29 @@ export async function runCli(args: string[], env: NodeJS.ProcessEnv = process.en
   );
 }
 
+export type ListedWorker = {
+  id: string;
+  alive: boolean;
+  calculations: { name: string; version: string }[];
+};
+
+/**
+ * `conveyor workers --json` (with `--all`: the dead too) until `accept` holds: the gateway knows
+ * workers from their heartbeats, so a test of a plug-in calculation waits for them before it starts a run.
+ */
+export async function workersUntil(
+  env: NodeJS.ProcessEnv,
+  accept: (workers: ListedWorker[]) => boolean,
+  all = false,
+): Promise<ListedWorker[]> {
+  for (;;) {
+    const { stdout } = await runCli(['workers', '--json', ...(all ? ['--all'] : [])], env);
+    const workers = JSON.parse(stdout) as ListedWorker[];
+    if (accept(workers)) return workers;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
 /** The monolith's CSV for the same arguments: the oracle of a distributed run. */
 export async function monolithCsv(args: { topology: string; from: string; to: string; chunk: string }) {
   const out = join(await mkdtemp(join(tmpdir(), 'conveyor-monolith-')), 'results.csv');
