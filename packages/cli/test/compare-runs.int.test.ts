@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSynthetic } from '@conveyor/grid';
 import { freePort } from '../src/stack/processes.js';
 import { startTestPipeline, type TestPipeline } from './support/pipeline.js';
-import { runCli } from './support/results.js';
+import { runCli, startRunAndFollow } from './support/results.js';
 
 const window = { from: '2023-01-01 00:00', to: '2023-02-28 23:59' };
 const original = generateSynthetic({ substations: 3, nodes: 30, seed: 5 });
@@ -39,22 +39,15 @@ afterAll(async () => {
 
 const cli = (args: string[]) => runCli(args, { ...pipeline.env, GATEWAY_URL: gatewayUrl });
 
-async function finishedRun(topology: string): Promise<string> {
-  const started = await cli([
-    'run',
-    'start',
+const finishedRun = (topology: string) =>
+  startRunAndFollow({ ...pipeline.env, GATEWAY_URL: gatewayUrl }, [
     '--topology',
     topology,
     '--from',
     window.from,
     '--to',
     window.to,
-    '--json',
   ]);
-  const { runId } = JSON.parse(started.stdout) as { runId: string };
-  expect((await cli(['run', 'follow', runId])).stderr).toContain(`run ${runId}: SUCCEEDED`);
-  return runId;
-}
 
 async function graphql<T>(query: string, variables: Record<string, unknown>): Promise<T> {
   const response = await fetch(`${gatewayUrl}/graphql`, {

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getRun, runProcess } from '@conveyor/db';
 import { freePort } from '../src/stack/processes.js';
 import { startTestPipeline, type TestPipeline } from './support/pipeline.js';
-import { monolithCsv, runCli } from './support/results.js';
+import { monolithCsv, runCli, startRunAndFollow } from './support/results.js';
 
 const topology = 'synthetic:substations=4&nodes=40&seed=11';
 const window = { from: '2023-01-01 00:00', to: '2023-02-28 23:59' };
@@ -54,19 +54,14 @@ async function exported(runId: string): Promise<string> {
 
 describe('retryTasks', () => {
   it('re-runs two selections of a SUCCEEDED run: exactly their tasks, SUCCEEDED again, same CSV', async () => {
-    const started = await cli([
-      'run',
-      'start',
+    const runId = await startRunAndFollow({ ...pipeline.env, GATEWAY_URL: gatewayUrl }, [
       '--topology',
       topology,
       '--from',
       window.from,
       '--to',
       window.to,
-      '--json',
     ]);
-    const { runId } = JSON.parse(started.stdout) as { runId: string };
-    expect((await cli(['run', 'follow', runId])).stderr).toContain(`run ${runId}: SUCCEEDED`);
     const before = await tasksOf(runId);
     expect(before).toHaveLength(8);
     const selections = [...new Set(before.map((task) => task.selection))].slice(0, 2);

@@ -11,7 +11,7 @@ import { runProcess } from '@conveyor/db';
 import { buildTopology, generateSynthetic } from '@conveyor/grid';
 import { freePort } from '../src/stack/processes.js';
 import { startTestPipeline, type TestPipeline } from './support/pipeline.js';
-import { monolithCsv, runCli, workersUntil } from './support/results.js';
+import { monolithCsv, runCli, startRunAndFollow, workersUntil } from './support/results.js';
 
 const fixtures = fileURLToPath(new URL('./fixtures/calculations.ts', import.meta.url));
 const window = { from: '2023-01-01 00:00', to: '2023-02-28 23:59' };
@@ -52,10 +52,8 @@ afterAll(async () => {
 const cli = (args: string[]) => runCli(args, { ...pipeline.env, GATEWAY_URL: gatewayUrl });
 
 /** Starts a run of `counted-grid` over `file` through the CLI, follows it to SUCCEEDED; its id. */
-async function runOver(file: string, options: string[] = []): Promise<string> {
-  const started = await cli([
-    'run',
-    'start',
+function runOver(file: string, options: string[] = []): Promise<string> {
+  return startRunAndFollow({ ...pipeline.env, GATEWAY_URL: gatewayUrl }, [
     '--topology',
     `file:${file}`,
     '--from',
@@ -65,11 +63,7 @@ async function runOver(file: string, options: string[] = []): Promise<string> {
     '--calculation',
     'counted-grid',
     ...options,
-    '--json',
   ]);
-  const { runId } = JSON.parse(started.stdout) as { runId: string };
-  expect((await cli(['run', 'follow', runId])).stderr).toContain(`run ${runId}: SUCCEEDED`);
-  return runId;
 }
 
 async function tasksOf(runId: string) {

@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { streamTaskResults, type Database } from '@conveyor/db';
 import { RESULT_CSV_HEADER, formatPartitionCsv } from '@conveyor/grid';
+import { expect } from 'vitest';
 
 const cliMain = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
 
@@ -19,6 +20,18 @@ export async function runCli(args: string[], env: NodeJS.ProcessEnv = process.en
       maxBuffer: 64 * 1024 * 1024,
     },
   );
+}
+
+/**
+ * `conveyor run start <args> --json`, then `conveyor run follow` until the run ends; expects it to end
+ * SUCCEEDED and returns its id.
+ */
+export async function startRunAndFollow(env: NodeJS.ProcessEnv, args: string[]): Promise<string> {
+  const started = await runCli(['run', 'start', ...args, '--json'], env);
+  const { runId } = JSON.parse(started.stdout) as { runId: string };
+  const followed = await runCli(['run', 'follow', runId], env);
+  expect(followed.stderr).toContain(`run ${runId}: SUCCEEDED`);
+  return runId;
 }
 
 export type ListedWorker = {
