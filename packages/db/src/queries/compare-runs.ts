@@ -3,29 +3,15 @@ import {
   decodePartition,
   diffPartitions,
   pairCells,
-  type CellHead,
   type RunComparison,
 } from '@conveyor/grid';
-import { eq, inArray } from 'drizzle-orm';
+import { inArray } from 'drizzle-orm';
 import type { Database } from '../database.js';
 import { taskResults } from '../schema.js';
+import { listPartitionHeads } from './list-partition-heads.js';
 
 /** Differing cells decoded per query: 2 × 64 partitions of about 16 kB decoded each. */
 const PAGE = 64;
-
-function listCellHeads(db: Database, runId: string): Promise<CellHead[]> {
-  return db
-    .select({
-      taskId: taskResults.taskId,
-      selection: taskResults.selection,
-      startDate: taskResults.startDate,
-      endDate: taskResults.endDate,
-      rowCount: taskResults.rowCount,
-      stats: taskResults.stats,
-    })
-    .from(taskResults)
-    .where(eq(taskResults.runId, runId));
-}
 
 async function readData(db: Database, taskIds: string[]): Promise<Map<string, Buffer>> {
   if (taskIds.length === 0) return new Map();
@@ -46,7 +32,7 @@ export async function compareRuns(
   runs: { a: string; b: string },
   page: { after: number; limit: number },
 ): Promise<RunComparison> {
-  const pairs = pairCells(await listCellHeads(db, runs.a), await listCellHeads(db, runs.b));
+  const pairs = pairCells(await listPartitionHeads(db, runs.a), await listPartitionHeads(db, runs.b));
   const comparison = createComparison(pairs, page);
   for (let i = 0; i < pairs.differing.length; i += PAGE) {
     const slice = pairs.differing.slice(i, i + PAGE);
