@@ -7,7 +7,7 @@ import { ConveyorEvent } from './events.js';
 import { createFlowControl, type FlowControl } from './flow.js';
 import { brokerNames, type BrokerNames } from './names.js';
 import type { ConveyorNotification } from './notifications.js';
-import { TaskMessage } from './task.js';
+import { TaskBundle, TaskMessage, isTaskBundle, type TaskPayload } from './task.js';
 import { createBrokerConfig, type TopologyOptions } from './topology.js';
 import { subscribeTasks, type TaskSubscriptionOptions } from './subscribe-tasks.js';
 import { subscribeEvents, type EventSubscriptionOptions } from './subscribe-events.js';
@@ -45,7 +45,11 @@ export type Broker = {
   publishEvent: (event: ConveyorEvent) => Promise<void>;
   /** The batched hot path: validates all, writes all, then awaits every confirm together. */
   publishEvents: (events: ConveyorEvent[]) => Promise<void>;
-  publishTasks: (tasks: TaskMessage[]) => Promise<void>;
+  /**
+   * Validates and publishes task messages — single tasks or bundles (DESIGN §2.2) — and resolves once
+   * the broker confirmed them all. `headers` go on every message (a split bundle's attempt).
+   */
+  publishTasks: (tasks: TaskPayload[], options?: { headers?: Record<string, unknown> }) => Promise<void>;
   /** Derived data: unconfirmed, dropped (never thrown) while the broker is unreachable. */
   publishNotification: (notification: ConveyorNotification) => Promise<void>;
   /** Publishes anything, unvalidated, through a rascal publication: for tests and tools (poison messages). */
@@ -108,16 +112,27 @@ export async function createBroker(options: BrokerOptions): Promise<Broker> {
       options: { persistent: true, messageId: event.id, contentType: 'application/json' },
     };
   };
-  const taskMessage = (task: TaskMessage): OutgoingMessage => ({
-    exchange: names.tasksExchange,
-    routingKey: names.taskRoutingKey,
-    content: Buffer.from(JSON.stringify(task)),
-    options: {
-      persistent: true,
-      messageId: `${task.task_id}:${task.generation}`,
-      contentType: 'application/json',
-    },
-  });
+  const taskMessage = (payload: TaskPayload, headers?: Record<string, unknown>): OutgoingMessage => {
+    const task = isTaskBundle(payload) ? TaskBundle.parse(payload) : TaskMessage.parse(payload);
+    const content = Buffer.from(JSON.stringify(task));
+    assertByteSize(content.length, 'the task message');
+    return {
+      exchange: names.tasksExchange,
+      routingKey: names.taskRoutingKey,
+      content,
+      options: {
+        persistent: true,
+        // A bundle is named by its first task: the same plan makes the same bundles.
+        messageId: isTaskBundle(task)
+          ? `bundle:${task.tasks[0]!.task_id}:${task.generation}`
+          : `${task.task_id}:${task.generation}`,
+        contentType: 'application/json',
+        ...(headers ? { headers } : {}),
+      },
+    };
+  };
+  const publishTasks: Broker['publishTasks'] = async (tasks, extra = {}) =>
+    publishConfirmed(tasks.map((task) => taskMessage(task, extra.headers)));
 
   const publishRaw: Broker['publishRaw'] = async (publication, content, extra = {}) => {
     await flow.waitForRoom();
@@ -146,7 +161,7 @@ export async function createBroker(options: BrokerOptions): Promise<Broker> {
     subscriptions.add(subscription);
     return subscription;
   };
-  const deps: BrokerDeps = { rascalBroker, publishRaw, flow, logger, names };
+  const deps: BrokerDeps = { rascalBroker, publishRaw, publishTasks, flow, logger, names };
   const drained = async () => {
     await Promise.all([...subscriptions].map((subscription) => subscription.drained()));
   };
@@ -156,8 +171,7 @@ export async function createBroker(options: BrokerOptions): Promise<Broker> {
     publishEvent: async (event) => publishConfirmed([eventMessage(ConveyorEvent.parse(event))]),
     publishEvents: async (events) =>
       publishConfirmed(events.map((event) => eventMessage(ConveyorEvent.parse(event)))),
-    publishTasks: async (tasks) =>
-      publishConfirmed(tasks.map((task) => taskMessage(TaskMessage.parse(task)))),
+    publishTasks,
     publishNotification: async (notification) => {
       if (!flow.isWritable()) return;
       try {
@@ -222,6 +236,7 @@ function watchConnection(rascalBroker: RascalBroker, flow: FlowControl, logger: 
 export type BrokerDeps = {
   rascalBroker: RascalBroker;
   publishRaw: Broker['publishRaw'];
+  publishTasks: Broker['publishTasks'];
   flow: FlowControl;
   logger: Logger;
   names: BrokerNames;

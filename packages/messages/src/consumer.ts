@@ -70,17 +70,10 @@ export async function startConsumer(
       requeue: (reason) => once(() => ackOrNack(new Error(reason), { strategy: 'nack', requeue: true })),
       deadLetter: async (reason, headers = {}) => {
         if (settled) return;
-        await deps.publishRaw('deadLetters', message.content, {
-          routingKey: options.queue,
-          headers: {
-            ...(message.properties.headers ?? {}),
-            ...headers,
-            'x-conveyor-reason': truncateText(reason, 2000),
-            'x-conveyor-queue': options.queue,
-            'x-conveyor-dead-at': new Date().toISOString(),
-          },
+        await publishDeadLetter(deps, options.queue, message.content, reason, {
+          ...(message.properties.headers ?? {}),
+          ...headers,
         });
-        logger.warn({ queue: options.queue, reason }, 'message dead-lettered');
         once(() => ackOrNack());
       },
     };
@@ -133,4 +126,27 @@ export async function startConsumer(
       for (const settle of [...unsettled]) settle.requeue('consumer stopping');
     },
   };
+}
+
+/**
+ * Puts `content` in `<queue>.dead` with the reason in headers, confirmed: what `Settle.deadLetter`
+ * does before it acks, and what a bundle does for one of its tasks (the bundle itself is acked later).
+ */
+export async function publishDeadLetter(
+  deps: Pick<BrokerDeps, 'publishRaw' | 'logger'>,
+  queue: string,
+  content: Buffer,
+  reason: string,
+  headers: Record<string, unknown>,
+): Promise<void> {
+  await deps.publishRaw('deadLetters', content, {
+    routingKey: queue,
+    headers: {
+      ...headers,
+      'x-conveyor-reason': truncateText(reason, 2000),
+      'x-conveyor-queue': queue,
+      'x-conveyor-dead-at': new Date().toISOString(),
+    },
+  });
+  deps.logger.warn({ queue, reason }, 'message dead-lettered');
 }

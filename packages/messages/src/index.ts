@@ -15,7 +15,16 @@ export {
   isTerminalRunStatus,
 } from './events.js';
 export type { EventData, EventOf, EventType } from './events.js';
-export { TaskMessage } from './task.js';
+export {
+  BundledTask,
+  MAX_BUNDLE_SIZE,
+  TaskBundle,
+  TaskMessage,
+  bundleTasks,
+  isTaskBundle,
+  unbundle,
+} from './task.js';
+export type { TaskPayload } from './task.js';
 export {
   ConveyorNotification,
   OfferedCalculation,
@@ -46,7 +55,7 @@ export type { EventContext, EventSubscriptionOptions } from './subscribe-events.
 export type { BatchSubscriptionOptions } from './subscribe-batches.js';
 export type { FeedSubscriptionOptions } from './subscribe-feed.js';
 export type { DeadTask, DeadTaskSubscriptionOptions } from './subscribe-dead-tasks.js';
-export { MAX_MESSAGE_BYTES, parseEvent, parseNotification, parseTask } from './parse.js';
+export { MAX_MESSAGE_BYTES, parseEvent, parseNotification, parseTask, parseTaskPayload } from './parse.js';
 export { BOUNDS, assertMessageSize, messageBytes } from './bounds.js';
 export { MAX_REASON_CHARS, listProblems, truncateText } from './truncate.js';
 export { retryWithBackoff } from './retry-with-backoff.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { v4 as uuidv4 } from 'uuid';
 import { createEvent } from './create-event.js';
-import { MAX_MESSAGE_BYTES, parseEvent, parseTask } from './parse.js';
+import { MAX_MESSAGE_BYTES, parseEvent, parseTask, parseTaskPayload } from './parse.js';
 
 const json = (value: unknown) => Buffer.from(JSON.stringify(value));
 const event = createEvent('run.cancel-requested', {
@@ -60,5 +60,30 @@ describe('parseTask', () => {
     expect(reasonOf(parseTask(json({ ...task, start_date: '2023-01-01T00:00:00Z' })))).toMatch(
       /^invalid task: start_date/,
     );
+  });
+});
+
+describe('parseTaskPayload', () => {
+  const run = { run_id: uuidv4(), topology_id: 't', calculation: 'noop', generation: 0, reuse: true };
+  const piece = (selection: string) => ({
+    task_id: uuidv4(),
+    selection,
+    start_date: '2023-01-01 00:00',
+    end_date: '2023-01-31 23:59',
+  });
+
+  it('reads a single task as one, a message with `tasks` as a bundle keeping the run fields', () => {
+    const single = { ...run, ...piece('S1') };
+    expect(parseTaskPayload(json(single))).toEqual({ ok: true, value: single });
+    const bundle = { ...run, tasks: [piece('S1'), piece('S2')] };
+    expect(parseTaskPayload(json(bundle))).toEqual({ ok: true, value: bundle });
+  });
+
+  it('refuses an empty bundle, one over 1,000 tasks, and one with a malformed task', () => {
+    expect(reasonOf(parseTaskPayload(json({ ...run, tasks: [] })))).toMatch(/^invalid task bundle: tasks/);
+    const many = Array.from({ length: 1001 }, (_, i) => piece(`S${i}`));
+    expect(reasonOf(parseTaskPayload(json({ ...run, tasks: many })))).toMatch(/^invalid task bundle: tasks/);
+    const bad = { ...run, tasks: [piece('S1'), { ...piece('S2'), start_date: 'soon' }] };
+    expect(reasonOf(parseTaskPayload(json(bad)))).toMatch(/^invalid task bundle: tasks\.1\.start_date/);
   });
 });

@@ -2,7 +2,7 @@ import { MAX_MESSAGE_BYTES } from './bounds.js';
 import { EnvelopeHeader, KNOWN_VERSIONS } from './envelope.js';
 import { ConveyorEvent, eventDataSchemas } from './events.js';
 import { ConveyorNotification, notificationDataSchemas } from './notifications.js';
-import { TaskMessage } from './task.js';
+import { TaskBundle, TaskMessage, type TaskPayload } from './task.js';
 import { truncateText } from './truncate.js';
 
 export { MAX_MESSAGE_BYTES };
@@ -99,5 +99,20 @@ export function parseTask(content: Buffer): Parsed<TaskMessage> {
   if (!json.ok) return json;
   const parsed = TaskMessage.safeParse(json.value);
   if (!parsed.success) return refuse(`invalid task: ${describeIssues(parsed.error)}`);
+  return { ok: true, value: parsed.data };
+}
+
+/**
+ * A message of the task queue: a bundle when it has a `tasks` field (DESIGN §2.2), else a single task.
+ * Either is checked whole: one malformed task refuses its bundle.
+ */
+export function parseTaskPayload(content: Buffer): Parsed<TaskPayload> {
+  const json = parseJson(content);
+  if (!json.ok) return json;
+  const isBundle =
+    typeof json.value === 'object' && json.value !== null && Object.hasOwn(json.value, 'tasks');
+  const parsed = (isBundle ? TaskBundle : TaskMessage).safeParse(json.value);
+  if (!parsed.success)
+    return refuse(`invalid task${isBundle ? ' bundle' : ''}: ${describeIssues(parsed.error)}`);
   return { ok: true, value: parsed.data };
 }

@@ -1,9 +1,9 @@
 import type { BrokerDeps } from './broker.js';
 import { startConsumer, type Subscription } from './consumer.js';
-import { parseTask } from './parse.js';
+import { parseTaskPayload } from './parse.js';
 import { retryWithBackoff } from './retry-with-backoff.js';
 import { ATTEMPT_HEADER } from './subscribe-tasks.js';
-import type { TaskMessage } from './task.js';
+import { isTaskBundle, unbundle, type TaskMessage } from './task.js';
 
 /** Why the broker dead-lettered a task message, from its headers. */
 export type DeadTask = {
@@ -26,8 +26,9 @@ export type DeadTaskSubscriptionOptions = {
  * Consumes the copies of what the broker dead-letters from `<ns>.tasks` (the `<ns>.tasks.dead-watch`
  * queue; `<ns>.tasks.dead` keeps the originals for people). Messages a Conveyor consumer dead-lettered
  * itself (`x-conveyor-reason`: the worker published the task's final task.failed first), and messages
- * that are not tasks, need nothing and are acked. The handler is retried with backoff while it fails
- * (the broker away), without a deadline: the outcome must not be lost.
+ * that are not tasks, need nothing and are acked. A dead-lettered bundle is each of its tasks dead. The
+ * handler is retried with backoff while it fails (the broker away), without a deadline: the outcome
+ * must not be lost.
  */
 export async function subscribeDeadTasks(
   deps: BrokerDeps,
@@ -39,21 +40,28 @@ export async function subscribeDeadTasks(
     prefetch: options.prefetch ?? 10,
     onDelivery: async ({ message, content, settle }, signal) => {
       const headers = message.properties.headers ?? {};
-      const parsed = parseTask(content);
+      const parsed = parseTaskPayload(content);
       if (!parsed.ok || headers['x-conveyor-reason'] !== undefined) return settle.ack();
-      const dead: DeadTask = {
-        task: parsed.value,
+      const tasks = isTaskBundle(parsed.value) ? unbundle(parsed.value) : [parsed.value];
+      const dead = tasks.map((task): DeadTask => ({
+        task,
         brokerReason: String(headers['x-first-death-reason'] ?? 'unknown'),
         deliveries: Number(headers['x-delivery-count']) || undefined,
         attempt: Math.max(1, Number(headers[ATTEMPT_HEADER] ?? 1) || 1),
-      };
-      const outcome = await retryWithBackoff(() => options.handler(dead), {
-        baseMs: 200,
-        maxMs: 10_000,
-        signal,
-        classify: () => 'transient',
-        onRetry: ({ error }) => deps.logger.warn({ err: error }, 'dead task outcome not published; retrying'),
-      });
+      }));
+      const outcome = await retryWithBackoff(
+        async () => {
+          for (const task of dead) await options.handler(task);
+        },
+        {
+          baseMs: 200,
+          maxMs: 10_000,
+          signal,
+          classify: () => 'transient',
+          onRetry: ({ error }) =>
+            deps.logger.warn({ err: error }, 'dead task outcome not published; retrying'),
+        },
+      );
       if (outcome.ok) settle.ack();
       else settle.requeue('consumer stopping');
     },
