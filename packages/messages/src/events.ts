@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { BOUNDS } from './bounds.js';
 import { EnvelopeHeader, TaskDate, IsoTimestamp } from './envelope.js';
+import { MAX_BUNDLE_SIZE } from './task.js';
 
 export const Chunk = z.enum(['none', 'day', 'week', 'month']);
 export type Chunk = z.infer<typeof Chunk>;
@@ -51,6 +52,8 @@ export const RunRequestedData = z.object({
   requestedBy: RequestedBy,
   /** Take the result partition of an equal finished task of an earlier run instead of computing (DESIGN §6). */
   reuse: z.boolean().optional(),
+  /** Tasks per task message (DESIGN §2.2): absent or 1 is the seed's single message. */
+  bundleSize: z.number().int().min(1).max(MAX_BUNDLE_SIZE).optional(),
 });
 
 /** What the leader needs of run.requested to plan a run, carried by topology.built (DESIGN §2.1). */
@@ -60,6 +63,7 @@ export const PlanRequest = RunRequestedData.pick({
   selections: true,
   calculation: true,
   reuse: true,
+  bundleSize: true,
 });
 export type PlanRequest = z.infer<typeof PlanRequest>;
 

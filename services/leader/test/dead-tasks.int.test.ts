@@ -8,7 +8,10 @@ import {
   createEvent,
   type Broker,
   type ConveyorEvent,
+  isTaskBundle,
+  unbundle,
   type TaskMessage,
+  type TaskPayload,
 } from '@conveyor/messages';
 import { createTestBroker, createTestNamespace } from '@conveyor/messages/testing';
 import { createLogger } from '@conveyor/runtime';
@@ -107,8 +110,8 @@ describe('the dead-letter watcher', () => {
         maxTasksPerRun: 100,
         now: () => new Date(),
         publishEvents: broker.publishEvents,
-        publishTasks: async (tasks: TaskMessage[]) => {
-          published.push(...tasks);
+        publishTasks: async (tasks: TaskPayload[]) => {
+          published.push(...tasks.flatMap((t) => (isTaskBundle(t) ? unbundle(t) : [t])));
           await broker.publishTasks(tasks);
         },
       };

@@ -2,7 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { v4 as uuidv4 } from 'uuid';
 import { recordEvents } from '@conveyor/db';
 import { createTestDatabase } from '@conveyor/db/testing';
-import { createEvent, eventIdFor, type ConveyorEvent, type TaskMessage } from '@conveyor/messages';
+import {
+  createEvent,
+  eventIdFor,
+  isTaskBundle,
+  unbundle,
+  type ConveyorEvent,
+  type TaskMessage,
+  type TaskPayload,
+} from '@conveyor/messages';
 import { createLogger } from '@conveyor/runtime';
 import { handleRunRetryRequested } from '../src/handlers/run-retry-requested.js';
 import { handleTopologyBuilt } from '../src/handlers/topology-built.js';
@@ -27,6 +35,8 @@ const request = {
 /** What the leader publishes, kept in order (the broker's side is covered by the messages package). */
 function outbox() {
   const events: ConveyorEvent[] = [];
+  /** The task messages as published, and the tasks they carry. */
+  const messages: TaskPayload[] = [];
   const tasks: TaskMessage[] = [];
   const deps = {
     db: database.db,
@@ -35,13 +45,16 @@ function outbox() {
     maxTasksPerRun: 1000,
     now: () => new Date(),
     publishEvents: async (published: ConveyorEvent[]) => void events.push(...published),
-    publishTasks: async (published: TaskMessage[]) => void tasks.push(...published),
+    publishTasks: async (published: TaskPayload[]) => {
+      messages.push(...published);
+      tasks.push(...published.flatMap((message) => (isTaskBundle(message) ? unbundle(message) : [message])));
+    },
     notYetMaxMs: 50,
   };
-  return { deps, events, tasks };
+  return { deps, events, messages, tasks };
 }
 
-const topologyBuilt = (runId: string, options: { reuse?: boolean } = {}) =>
+const topologyBuilt = (runId: string, options: { reuse?: boolean; bundleSize?: number } = {}) =>
   createEvent('topology.built', {
     id: eventIdFor(runId, 'topology.built'),
     runId,
@@ -67,6 +80,21 @@ describe('the leader plans from topology.built alone', () => {
     expect(events.at(-1)?.data).toEqual({ generation: 0, taskCount: 6 });
     expect(tasks).toHaveLength(6);
     expect(tasks.every((task) => !('reuse' in task))).toBe(true);
+  });
+
+  it('publishes bundles of bundleSize tasks carrying the same tasks, with the same events, one per task', async () => {
+    const runId = uuidv4();
+    const single = outbox();
+    await handleTopologyBuilt(topologyBuilt(runId), single.deps);
+    const bundled = outbox();
+    await handleTopologyBuilt(topologyBuilt(runId, { bundleSize: 4, reuse: true }), bundled.deps);
+
+    expect(single.messages.every((message) => !isTaskBundle(message))).toBe(true);
+    expect(bundled.messages.map((message) => isTaskBundle(message) && message.tasks.length)).toEqual([4, 2]);
+    expect(bundled.tasks).toEqual(single.tasks.map((task) => ({ ...task, reuse: true })));
+    expect(bundled.events.map((event) => [event.id, event.data])).toEqual(
+      single.events.map((event) => [event.id, event.data]),
+    );
   });
 
   it('carries the request’s reuse in every task message, the seed’s fields kept', async () => {

@@ -27,7 +27,7 @@ afterAll(async () => {
 async function request(
   topologySource: string,
   limits = { maxNodes: 1_000_000, maxBytes: 256 * 1024 * 1024 },
-  options: { reuse?: boolean } = {},
+  options: { reuse?: boolean; bundleSize?: number } = {},
 ) {
   const published: ConveyorEvent[] = [];
   const event = createEvent('run.requested', {
@@ -129,5 +129,13 @@ describe('run.requested', () => {
     expect(topology.ok && stored).toEqual(topology.ok && selectionHashes(topology.topology));
     const [plain] = await request('file:hashed.json');
     expect(plain?.type === 'topology.built' && plain.data.request.reuse).toBeUndefined();
+  });
+
+  it('carries the request’s bundleSize to topology.built, and none when the request has none', async () => {
+    const source = 'synthetic:substations=2&nodes=4&seed=5';
+    const [bundled] = await request(source, undefined, { bundleSize: 50 });
+    expect(bundled).toMatchObject({ type: 'topology.built', data: { request: { bundleSize: 50 } } });
+    const [plain] = await request(source);
+    expect(plain?.type === 'topology.built' && plain.data.request.bundleSize).toBeUndefined();
   });
 });

@@ -1,20 +1,24 @@
 import {
+  bundleTasks,
   createEvent,
   eventIdFor,
   type ConveyorEvent,
   type QueuedTask,
   type TaskMessage,
+  type TaskPayload,
 } from '@conveyor/messages';
 
 export type PlanPublisher = {
   publishEvents: (events: ConveyorEvent[]) => Promise<void>;
-  publishTasks: (tasks: TaskMessage[]) => Promise<void>;
+  publishTasks: (tasks: TaskPayload[]) => Promise<void>;
 };
 
 /**
  * Publishes a generation of a run's plan: `run.planned`, the `tasks.queued` batches, then the task
  * messages, then `run.plan-published`, each step confirmed by the broker before the next. Event ids
- * derive from the run and the generation, so publishing the same plan twice records it once.
+ * derive from the run and the generation, so publishing the same plan twice records it once. With a
+ * `bundleSize` above 1 the task messages are bundles of that many tasks (DESIGN §2.2); the events are
+ * the same either way, one `tasks.queued` entry per task.
  */
 export async function publishPlan(
   plan: {
@@ -23,6 +27,8 @@ export async function publishPlan(
     calculation: string;
     /** The run asked for `reuse` (carried by each task message). */
     reuse?: boolean;
+    /** Tasks per task message (default 1: the seed's single message). */
+    bundleSize?: number;
     generation: number;
     tasks: QueuedTask[];
     /** The run.retry-requested this generation answers (recorded on run.planned). */
@@ -54,20 +60,22 @@ export async function publishPlan(
     );
   }
   await deps.publishEvents(events);
-  for (let i = 0; i < tasks.length; i += deps.batchSize) {
-    await deps.publishTasks(
-      tasks.slice(i, i + deps.batchSize).map((task) => ({
-        run_id: runId,
-        task_id: task.taskId,
-        selection: task.selection,
-        start_date: task.startDate,
-        end_date: task.endDate,
-        topology_id: plan.topologyId,
-        calculation: plan.calculation,
-        generation,
-        ...(plan.reuse ? { reuse: true } : {}),
-      })),
-    );
+  const singles = tasks.map((task): TaskMessage => ({
+    run_id: runId,
+    task_id: task.taskId,
+    selection: task.selection,
+    start_date: task.startDate,
+    end_date: task.endDate,
+    topology_id: plan.topologyId,
+    calculation: plan.calculation,
+    generation,
+    ...(plan.reuse ? { reuse: true } : {}),
+  }));
+  const messages = bundleTasks(singles, plan.bundleSize ?? 1);
+  // `batchSize` counts tasks: confirms are awaited about as often whatever the bundle size.
+  const perBatch = Math.max(1, Math.floor(deps.batchSize / (plan.bundleSize ?? 1)));
+  for (let i = 0; i < messages.length; i += perBatch) {
+    await deps.publishTasks(messages.slice(i, i + perBatch));
   }
   // Only now is the plan complete: until this is recorded, a redelivery publishes it again.
   await deps.publishEvents([

@@ -67,6 +67,7 @@ export async function handleTopologyBuilt(
       topologyId: event.data.topologyId,
       calculation: request.calculation,
       reuse: request.reuse,
+      bundleSize: request.bundleSize,
       generation: 0,
       tasks: plan.tasks,
     },

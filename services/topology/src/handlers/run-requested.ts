@@ -95,6 +95,7 @@ export async function handleRunRequested(
             selections: event.data.selections,
             calculation: event.data.calculation,
             ...(event.data.reuse ? { reuse: true } : {}),
+            ...(event.data.bundleSize ? { bundleSize: event.data.bundleSize } : {}),
           },
         },
         now: deps.now(),
