@@ -83,6 +83,45 @@ describe('startRun', () => {
     expect(open.published.at(-1)).toMatchObject({ type: 'run.requested', data: { reuse: true } });
   });
 
+  it('carries bundleSize in run.requested; 1 (the default) is left out', async () => {
+    expect(
+      (await gql(open.yoga, START, { input: { ...input, bundleSize: 50 } })).data!.startRun.__typename,
+    ).toBe('StartRunSuccess');
+    expect(open.published.at(-1)).toMatchObject({ type: 'run.requested', data: { bundleSize: 50 } });
+    for (const bundleSize of [1, 1000]) {
+      await gql(open.yoga, START, { input: { ...input, bundleSize } });
+      const published = open.published.at(-1);
+      expect(published?.type === 'run.requested' && published.data.bundleSize).toBe(
+        bundleSize === 1 ? undefined : bundleSize,
+      );
+    }
+  });
+
+  it.each([0, -3, 1001])(
+    'refuses bundleSize %i with InvalidBundleSizeError naming the range, and publishes nothing',
+    async (bundleSize) => {
+      const query = `mutation($input: StartRunInput!) { startRun(input: $input) {
+        __typename ... on InvalidBundleSizeError { message field bundleSize max } } }`;
+      const before = open.published.length;
+      const { data, errors } = await gql(open.yoga, query, { input: { ...input, bundleSize } });
+      expect(errors).toBeUndefined();
+      expect(data!.startRun).toEqual({
+        __typename: 'InvalidBundleSizeError',
+        message: `bundleSize ${bundleSize} is out of range: a task message carries 1 to 1000 tasks`,
+        field: 'bundleSize',
+        bundleSize,
+        max: 1000,
+      });
+      expect(open.published.length).toBe(before);
+    },
+  );
+
+  it('refuses a bundleSize that is not a whole number when validating the request', async () => {
+    const { errors, status } = await gql(open.yoga, START, { input: { ...input, bundleSize: 2.5 } });
+    expect(status).toBe(400);
+    expect(errors?.[0]?.message).toMatch(/Int/);
+  });
+
   it.each([
     [{ from: '2023-1-1' }, 'MalformedDateError', 'from'],
     [{ from: '2023-01-01T00:00' }, 'MalformedDateError', 'from'],

@@ -11,6 +11,7 @@ import {
   type UserError,
 } from './errors.js';
 import { Chunk, RunRef } from './run.js';
+import { checkBundleSize, InvalidBundleSizeError } from './invalid-bundle-size.js';
 import { checkTaskCount, TooManyTasksError } from './too-many-tasks.js';
 import { checkCalculation, UnknownCalculationError } from './unknown-calculation.js';
 
@@ -39,6 +40,13 @@ const StartRunInput = builder.inputType('StartRunInput', {
         'Take the result of each task whose selection content hash, calculation and version, start and end equal ' +
         'those of a FINISHED task of an earlier run, instead of computing it (default false)',
     }),
+    bundleSize: t.int({
+      required: false,
+      description:
+        'Tasks per task message, 1 to 1000 (default 1: one task per message). Bundles suit runs of many short ' +
+        'tasks; each task keeps its own events, attempts and results. Not for long tasks: a bundle’s tasks ' +
+        'all wait in one worker’s prefetch',
+    }),
   }),
 });
 
@@ -58,6 +66,7 @@ const StartRunResult = builder.unionType('StartRunResult', {
     InvalidSelectionsError.ref,
     TooManyTasksError,
     UnknownCalculationError,
+    InvalidBundleSizeError,
   ],
 });
 
@@ -83,6 +92,8 @@ builder.mutationField('startRun', (t) =>
       if (problem) return ERROR_OF_PROBLEM[problem.kind].make(problem.message, problem.field);
       const tooMany = checkTaskCount(input, context.maxTasksPerRun);
       if (tooMany) return tooMany;
+      const badBundle = checkBundleSize(input.bundleSize);
+      if (badBundle) return badBundle;
       const calculation = input.calculation ?? 'grid-load';
       const offered = context.live.workers.calculations().map((c) => c.name);
       const unknown = checkCalculation(calculation, offered);
@@ -100,6 +111,8 @@ builder.mutationField('startRun', (t) =>
           calculation,
           requestedBy: context.requestedBy,
           ...(input.reuse ? { reuse: true } : {}),
+          // 1 is the seed's message, and the default: left out, as for a request that names none.
+          ...(input.bundleSize && input.bundleSize > 1 ? { bundleSize: input.bundleSize } : {}),
         },
       });
       await context.publishEvent(event);
