@@ -2,7 +2,10 @@ import amqplib from 'amqplib';
 import { resolveTestServices, trackResource } from '@conveyor/runtime/testing';
 import { createBroker, type Broker, type BrokerOptions } from './broker.js';
 import type { Subscription } from './consumer.js';
+import { brokerNames } from './names.js';
 import { deleteNamespace } from './namespace.js';
+import { parseTaskPayload } from './parse.js';
+import { isTaskBundle } from './task.js';
 
 export { deleteNamespace, purgeNamespace } from './namespace.js';
 
@@ -88,4 +91,35 @@ export async function readDeadLetters(amqpUrl: string, queue: string): Promise<D
   } finally {
     await connection.close();
   }
+}
+
+/** A message seen on the tasks exchange: a bundle or a single task, with the selections it carries. */
+export type TappedTaskMessage = { bundle: boolean; selections: string[] };
+
+/**
+ * A queue bound beside `<ns>.tasks` that sees every message published to the tasks exchange — a
+ * bundle, and the single messages made of it — in order. Exclusive: it goes with its connection.
+ */
+export async function tapTaskMessages(amqpUrl: string, namespace: string) {
+  const names = brokerNames(namespace);
+  const connection = await amqplib.connect(amqpUrl);
+  const channel = await connection.createChannel();
+  const { queue } = await channel.assertQueue('', { exclusive: true });
+  await channel.bindQueue(queue, names.tasksExchange, names.taskRoutingKey);
+  const seen: TappedTaskMessage[] = [];
+  await channel.consume(
+    queue,
+    (message) => {
+      const parsed = message && parseTaskPayload(message.content);
+      if (!parsed?.ok) return;
+      const payload = parsed.value;
+      seen.push(
+        isTaskBundle(payload)
+          ? { bundle: true, selections: payload.tasks.map((task) => task.selection) }
+          : { bundle: false, selections: [payload.selection] },
+      );
+    },
+    { noAck: true },
+  );
+  return { seen, close: () => connection.close() };
 }

@@ -4,10 +4,9 @@ import { v4 as uuidv4 } from 'uuid';
 import type { Broker } from '../src/broker.js';
 import { PermanentError, TransientError } from '../src/errors.js';
 import { brokerNames } from '../src/names.js';
-import { parseTaskPayload } from '../src/parse.js';
 import { ATTEMPT_HEADER, type FailureDecision } from '../src/subscribe-tasks.js';
-import { bundleTasks, isTaskBundle, type TaskBundle, type TaskMessage } from '../src/task.js';
-import { createTestBroker, createTestNamespace, purgeNamespace } from '../src/testing.js';
+import { bundleTasks, type TaskBundle, type TaskMessage } from '../src/task.js';
+import { createTestBroker, createTestNamespace, purgeNamespace, tapTaskMessages } from '../src/testing.js';
 import { deadLettersOf, readyCount, silentLogger, taskMessage, waitFor } from './support.js';
 
 let ns: Awaited<ReturnType<typeof createTestNamespace>>;
@@ -19,34 +18,6 @@ const runId = uuidv4();
 const runTasks = (selections: string[]): TaskMessage[] =>
   selections.map((selection) => ({ ...taskMessage(runId, selection), calculation: 'noop', reuse: true }));
 const bundleOf = (tasks: TaskMessage[]) => bundleTasks(tasks, tasks.length)[0] as TaskBundle;
-
-/**
- * A queue bound beside `<ns>.tasks` that sees every message published to the tasks exchange: a
- * bundle and whatever single messages are made of it. Exclusive: it goes with its connection.
- */
-async function tapTaskMessages() {
-  const connection = await amqplib.connect(ns.amqpUrl);
-  const channel = await connection.createChannel();
-  const { queue } = await channel.assertQueue('', { exclusive: true });
-  await channel.bindQueue(queue, names.tasksExchange, names.taskRoutingKey);
-  const seen: { bundle: boolean; tasks: string[] }[] = [];
-  await channel.consume(
-    queue,
-    (message) => {
-      if (!message) return;
-      const parsed = parseTaskPayload(message.content);
-      if (!parsed.ok) return;
-      const payload = parsed.value;
-      seen.push(
-        isTaskBundle(payload)
-          ? { bundle: true, tasks: payload.tasks.map((task) => task.selection) }
-          : { bundle: false, tasks: [payload.selection] },
-      );
-    },
-    { noAck: true },
-  );
-  return { seen, close: () => connection.close() };
-}
 
 beforeAll(async () => {
   ns = await createTestNamespace();
@@ -66,7 +37,7 @@ afterAll(async () => {
 
 describe('subscribeTasks with bundles', () => {
   it('settles each task of a bundle alone: a transient failure retried alone, a permanent one dead-lettered alone', async () => {
-    const tap = await tapTaskMessages();
+    const tap = await tapTaskMessages(ns.amqpUrl, ns.namespace);
     const handled: { selection: string; attempt: number; reuse: boolean | undefined }[] = [];
     const decisions: { selection: string; decision: FailureDecision }[] = [];
     const subscription = await broker.subscribeTasks({
@@ -110,14 +81,14 @@ describe('subscribeTasks with bundles', () => {
     expect(letters[0]!.headers[ATTEMPT_HEADER]).toBe(1);
     // On the tasks exchange: the bundle, then the flaky task alone, back from the delay queue.
     expect(tap.seen).toEqual([
-      { bundle: true, tasks: ['ok1', 'flaky', 'broken', 'ok2'] },
-      { bundle: false, tasks: ['flaky'] },
+      { bundle: true, selections: ['ok1', 'flaky', 'broken', 'ok2'] },
+      { bundle: false, selections: ['flaky'] },
     ]);
     expect(await readyCount(ns.amqpUrl, names.tasksQueue)).toBe(0);
   });
 
   it('splits a redelivered bundle into single task messages, each handled once', async () => {
-    const tap = await tapTaskMessages();
+    const tap = await tapTaskMessages(ns.amqpUrl, ns.namespace);
     const tasks = runTasks(['r1', 'r2', 'r3']);
     await broker.publishTasks([bundleOf(tasks)]);
     // A consumer that takes the bundle and hands it back, as a worker that dies mid-bundle does.
@@ -152,15 +123,15 @@ describe('subscribeTasks with bundles', () => {
       { selection: 'r3', redelivered: false },
     ]);
     expect(tap.seen).toEqual([
-      { bundle: true, tasks: ['r1', 'r2', 'r3'] },
-      { bundle: false, tasks: ['r1'] },
-      { bundle: false, tasks: ['r2'] },
-      { bundle: false, tasks: ['r3'] },
+      { bundle: true, selections: ['r1', 'r2', 'r3'] },
+      { bundle: false, selections: ['r1'] },
+      { bundle: false, selections: ['r2'] },
+      { bundle: false, selections: ['r3'] },
     ]);
   });
 
   it('publishes the tasks a draining worker did not start as single messages, and acks the bundle', async () => {
-    const tap = await tapTaskMessages();
+    const tap = await tapTaskMessages(ns.amqpUrl, ns.namespace);
     const started: string[] = [];
     let finish!: () => void;
     const subscription = await broker.subscribeTasks({
@@ -181,9 +152,9 @@ describe('subscribeTasks with bundles', () => {
 
     expect(started).toEqual(['h1']);
     expect(tap.seen).toEqual([
-      { bundle: true, tasks: ['h1', 'h2', 'h3'] },
-      { bundle: false, tasks: ['h2'] },
-      { bundle: false, tasks: ['h3'] },
+      { bundle: true, selections: ['h1', 'h2', 'h3'] },
+      { bundle: false, selections: ['h2'] },
+      { bundle: false, selections: ['h3'] },
     ]);
     await waitFor(
       async () => ((await readyCount(ns.amqpUrl, names.tasksQueue)) === 2 ? true : undefined),

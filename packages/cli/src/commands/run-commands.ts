@@ -82,11 +82,11 @@ const START = `mutation($input: StartRunInput!) { startRun(input: $input) {
 type MutationOutcome = { __typename: string; message?: string; field?: string };
 
 const START_USAGE =
-  'usage: conveyor run start --topology SRC --from "YYYY-MM-DD HH:mm" --to … [--chunk] [--selections a,b] [--calculation NAME] [--reuse] [--follow] [--json]';
+  'usage: conveyor run start --topology SRC --from "YYYY-MM-DD HH:mm" --to … [--chunk] [--selections a,b] [--calculation NAME] [--reuse] [--bundle N] [--follow] [--json]';
 
 export const runStartCommand: Command = {
   summary:
-    'start a run: --topology SRC --from "YYYY-MM-DD HH:mm" --to … [--chunk] [--selections a,b] [--calculation NAME] [--reuse] [--follow] [--json]',
+    'start a run: --topology SRC --from "YYYY-MM-DD HH:mm" --to … [--chunk] [--selections a,b] [--calculation NAME] [--reuse] [--bundle N] [--follow] [--json]',
   run: guarded(async (args) => {
     const { values } = parse({
       args,
@@ -94,6 +94,7 @@ export const runStartCommand: Command = {
         ...RUN_OPTIONS,
         calculation: { type: 'string' },
         reuse: { type: 'boolean', default: false },
+        bundle: { type: 'string' },
         follow: { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
       },
@@ -104,6 +105,13 @@ export const runStartCommand: Command = {
     const request = parseRunArguments(values, START_USAGE, ['invalid-source', 'invalid-selections']);
     const gateway = client();
     if (values.calculation === '') throw new UsageError(`--calculation needs a name\n${START_USAGE}`);
+    // A whole number is the argument's syntax; whether it is in range (1..1000) is the gateway's to say.
+    const bundleSize = values.bundle === undefined ? undefined : Number(values.bundle);
+    if (
+      bundleSize !== undefined &&
+      (!/^-?\d+$/.test(values.bundle ?? '') || !Number.isSafeInteger(bundleSize))
+    )
+      throw new UsageError(`--bundle needs a whole number of tasks per message\n${START_USAGE}`);
     const { startRun } = await gateway.request<{
       startRun: MutationOutcome & { run?: { id: string }; available?: string[] };
     }>(START, {
@@ -115,6 +123,7 @@ export const runStartCommand: Command = {
         selections: request.selections,
         calculation: values.calculation,
         reuse: values.reuse,
+        bundleSize,
       },
     });
     if (!startRun.run) {
