@@ -18,6 +18,8 @@ export type RunRequest = {
   to: string;
   chunk: Chunk;
   calculation: string;
+  /** Tasks per task message (DESIGN §2.2); absent: one task per message. */
+  bundleSize?: number;
 };
 
 export async function startConveyor(options: {
@@ -77,6 +79,7 @@ export async function startConveyor(options: {
           topologySource: request.topologySource,
           calculation: request.calculation,
           requestedBy: 'bench',
+          ...(request.bundleSize ? { bundleSize: request.bundleSize } : {}),
         },
       }),
     );

@@ -60,9 +60,14 @@ describe('formatReport', () => {
       ],
       meta,
     );
-    expect(rowOf(report, '| noop: Conveyor / BullMQ')).toBe('| noop: Conveyor / BullMQ | 0.50 | ≥ 1 | no |');
+    expect(rowOf(report, '| noop: Conveyor / BullMQ')).toBe(
+      '| noop: Conveyor / BullMQ | 0.50 | ≥ 0.5 | yes |',
+    );
     expect(rowOf(report, '| noop: Conveyor / rabbitmq-raw')).toBe(
-      '| noop: Conveyor / rabbitmq-raw | — | ≥ 0.6 | — |',
+      '| noop: Conveyor / rabbitmq-raw | — | — | — |',
+    );
+    expect(rowOf(report, '| noop: Conveyor bundled (50) / BullMQ')).toBe(
+      '| noop: Conveyor bundled (50) / BullMQ | — | ≥ 1 | — |',
     );
     expect(rowOf(report, '| latency: event → GraphQL subscriber')).toBe(
       '| latency: event → GraphQL subscriber, p50 ms | 300 | ≤ 250 | no |',
@@ -96,6 +101,32 @@ describe('formatReport', () => {
       '| scale: run(id) with counts at the end, p50 ms | 12.3 | ≤ 50 | yes |',
     );
     expect(rowOf(report, '| scale: poller peak RSS MB')).toBe('| scale: poller peak RSS MB | 180 | — | — |');
+  });
+});
+
+describe('conveyor-bundled', () => {
+  it('is a system of its own in the noop rows, compared with BullMQ and the broker’s ceiling', () => {
+    const report = formatReport(
+      [
+        entry({ scenario: 'noop', system: 'conveyor', workers: 2, tasksPerSecond: 6000 }),
+        entry({ scenario: 'noop', system: 'conveyor-bundled', workers: 2, tasksPerSecond: 12_000 }),
+        entry({ scenario: 'noop', system: 'bullmq', tasksPerSecond: 10_000 }),
+        entry({ scenario: 'noop', system: 'rabbitmq-raw', tasksPerSecond: 24_000 }),
+      ],
+      meta,
+    );
+    expect(rowOf(report, '| noop | conveyor-bundled |')).toBe(
+      '| noop | conveyor-bundled | 2 | — | 100 | 12000 | 12000 | 12000 | — | — | — |',
+    );
+    expect(rowOf(report, '| noop: Conveyor / BullMQ')).toBe(
+      '| noop: Conveyor / BullMQ | 0.60 | ≥ 0.5 | yes |',
+    );
+    expect(rowOf(report, '| noop: Conveyor bundled (50) / BullMQ')).toBe(
+      '| noop: Conveyor bundled (50) / BullMQ | 1.20 | ≥ 1 | yes |',
+    );
+    expect(rowOf(report, '| noop: Conveyor bundled (50) / rabbitmq-raw')).toBe(
+      '| noop: Conveyor bundled (50) / rabbitmq-raw | 0.50 | ≥ 0.6 | no |',
+    );
   });
 });
 

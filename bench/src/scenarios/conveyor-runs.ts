@@ -16,8 +16,10 @@ export async function measureConveyorRun(
   request: RunRequest,
   entry: Omit<EntryInput, 'system' | 'tasksPerSecond'>,
   runId?: string,
-  options: { cpu?: boolean } = {},
+  /** `system`: the name of the entry (default `conveyor`; `conveyor-bundled` for a run in bundles). */
+  options: { cpu?: boolean; system?: string } = {},
 ) {
+  const system = options.system ?? 'conveyor';
   let cpu: Record<string, number> = {};
   let result: Awaited<ReturnType<Conveyor['run']>>;
   if (options.cpu) {
@@ -38,13 +40,13 @@ export async function measureConveyorRun(
   const rss = await conveyor.peakRss();
   context.results.add({
     ...entry,
-    system: 'conveyor',
+    system,
     tasksPerSecond: (entry.tasks * 1000) / result.totalMs,
     peakRssMb: Math.max(...Object.values(rss)),
     ...(options.cpu || entry.details ? { details: { ...entry.details, ...cpu } } : {}),
   });
   context.log(
-    `${entry.scenario} conveyor ×${entry.workers}${entry.slots ? ` (${entry.slots} slots)` : ''}: ${result.totalMs.toFixed(0)} ms (processing ${result.processingMs} ms, completion +${result.completionLatencyMs} ms)`,
+    `${entry.scenario} ${system} ×${entry.workers}${entry.slots ? ` (${entry.slots} slots)` : ''}: ${result.totalMs.toFixed(0)} ms (processing ${result.processingMs} ms, completion +${result.completionLatencyMs} ms)`,
   );
   return result;
 }
