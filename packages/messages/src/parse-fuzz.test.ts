@@ -5,7 +5,14 @@ import { describe, expect, it } from 'vitest';
 import { v4 as uuidv4 } from 'uuid';
 import { createEvent } from './create-event.js';
 import { createNotification } from './create-notification.js';
-import { MAX_REASON_LENGTH, parseEvent, parseNotification, parseTask, type Parsed } from './parse.js';
+import {
+  MAX_REASON_LENGTH,
+  parseEvent,
+  parseNotification,
+  parseTask,
+  parseTaskPayload,
+  type Parsed,
+} from './parse.js';
 
 const runId = uuidv4();
 const taskId = uuidv4();
@@ -66,9 +73,19 @@ const samples: unknown[] = [
     calculation: 'grid-load',
     generation: 0,
   },
+  {
+    run_id: runId,
+    topology_id: 'topo-1',
+    calculation: 'noop',
+    generation: 0,
+    tasks: [
+      { task_id: taskId, selection: '1', start_date: '2023-01-01 00:00', end_date: '2023-01-01 23:59' },
+      { task_id: taskId, selection: '2', start_date: '2023-01-01 00:00', end_date: '2023-01-01 23:59' },
+    ],
+  },
 ];
 
-const parsers = { parseEvent, parseNotification, parseTask };
+const parsers = { parseEvent, parseNotification, parseTask, parseTaskPayload };
 
 /** Every parser on the bytes: each answers a value, or a non-empty reason of bounded length. */
 function checkAll(content: Buffer): void {
@@ -159,5 +176,7 @@ describe('the message parsers under random and hostile input', () => {
     expect(parseEvent(Buffer.from(JSON.stringify(samples[0]))).ok).toBe(true);
     expect(parseNotification(Buffer.from(JSON.stringify(samples[3]))).ok).toBe(true);
     expect(parseTask(Buffer.from(JSON.stringify(samples[4]))).ok).toBe(true);
+    expect(parseTaskPayload(Buffer.from(JSON.stringify(samples[4]))).ok).toBe(true);
+    expect(parseTaskPayload(Buffer.from(JSON.stringify(samples[5]))).ok).toBe(true);
   });
 });
