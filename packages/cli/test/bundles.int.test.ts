@@ -14,7 +14,14 @@ import { generateSynthetic } from '@conveyor/grid';
 import { tapTaskMessages } from '@conveyor/messages/testing';
 import { freePort } from '../src/stack/processes.js';
 import { startTestPipeline, type TestPipeline } from './support/pipeline.js';
-import { monolithCsv, runCli, workersUntil } from './support/results.js';
+import {
+  followRun,
+  monolithCsv,
+  runCli,
+  startRun,
+  startRunAndFollow,
+  workersUntil,
+} from './support/results.js';
 
 const fixtures = fileURLToPath(new URL('./fixtures/calculations.ts', import.meta.url));
 const window = { from: '2023-01-01 00:00', to: '2023-02-28 23:59' };
@@ -58,32 +65,21 @@ afterAll(async () => {
   await pipeline.close();
 }, 60_000);
 
-const cli = (args: string[]) => runCli(args, { ...pipeline.env, GATEWAY_URL: gatewayUrl });
+const env = () => ({ ...pipeline.env, GATEWAY_URL: gatewayUrl });
+const cli = (args: string[]) => runCli(args, env());
 
-/** Starts a run over grid.json through the CLI; its id. */
-async function startRun(calculation: string, options: string[] = []): Promise<string> {
-  const started = await cli([
-    'run',
-    'start',
-    '--topology',
-    'file:grid.json',
-    '--from',
-    window.from,
-    '--to',
-    window.to,
-    '--calculation',
-    calculation,
-    ...options,
-    '--json',
-  ]);
-  return (JSON.parse(started.stdout) as { runId: string }).runId;
-}
-
-/** Follows a run to its end through the CLI; the status it ended in. */
-async function follow(runId: string): Promise<string> {
-  const followed = await cli(['run', 'follow', runId]).catch((error: { stderr: string }) => error);
-  return /: (SUCCEEDED|FAILED|CANCELLED) —/.exec(followed.stderr)?.[1] ?? followed.stderr;
-}
+/** `run start`'s arguments for a run of `calculation` over grid.json. */
+const runOf = (calculation: string, options: string[] = []) => [
+  '--topology',
+  'file:grid.json',
+  '--from',
+  window.from,
+  '--to',
+  window.to,
+  '--calculation',
+  calculation,
+  ...options,
+];
 
 async function exported(runId: string): Promise<string> {
   const out = join(dir, `${runId}.csv`);
@@ -129,13 +125,11 @@ const publishedSince = (from: number) =>
 describe('task bundles', () => {
   it('a run with --bundle travels as bundles, SUCCEEDS, and exports what the unbundled run and the monolith export', async () => {
     let mark = tap.seen.length;
-    const plain = await startRun('grid-load');
-    expect(await follow(plain)).toBe('SUCCEEDED');
+    const plain = await startRunAndFollow(env(), runOf('grid-load'));
     expect(publishedSince(mark)).toEqual([0, 0, 0, 0, 0, 0, 0, 0]);
 
     mark = tap.seen.length;
-    const bundled = await startRun('grid-load', ['--bundle', '5']);
-    expect(await follow(bundled)).toBe('SUCCEEDED');
+    const bundled = await startRunAndFollow(env(), runOf('grid-load', ['--bundle', '5']));
     expect(publishedSince(mark)).toEqual([5, 3]);
 
     const tasks = await tasksOf(bundled);
@@ -152,8 +146,8 @@ describe('task bundles', () => {
 
   it('settles each task of a bundle alone: the transient failure retried alone and FINISHED, the permanent one FAILED', async () => {
     const mark = tap.seen.length;
-    const runId = await startRun('bundle-mix', ['--bundle', '8']);
-    expect(await follow(runId)).toBe('FAILED');
+    const runId = await startRun(env(), runOf('bundle-mix', ['--bundle', '8']));
+    await followRun(env(), runId, 'FAILED');
 
     const tasks = await tasksOf(runId);
     const events = await taskEventsOf(runId);
@@ -193,7 +187,7 @@ describe('task bundles', () => {
 
   it('a bundle whose worker is killed comes back split into single tasks; every task ends once', async () => {
     const mark = tap.seen.length;
-    const runId = await startRun('slow-grid', ['--bundle', '4', '--selections', '1,2']);
+    const runId = await startRun(env(), runOf('slow-grid', ['--bundle', '4', '--selections', '1,2']));
     // The worker holding the bundle: the one whose id (host-pid) its started tasks name.
     let holder: string | null | undefined;
     while (!holder) {
@@ -211,7 +205,7 @@ describe('task bundles', () => {
     await once(worker.child, 'exit');
     const added = await pipeline.stack.addWorker();
 
-    expect(await follow(runId)).toBe('SUCCEEDED');
+    await followRun(env(), runId);
     expect(
       tap.seen.slice(mark).map((m) => (m.bundle ? `bundle of ${m.selections.length}` : 'single')),
     ).toEqual(['bundle of 4', 'single', 'single', 'single', 'single']);

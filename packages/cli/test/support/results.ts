@@ -27,11 +27,32 @@ export async function runCli(args: string[], env: NodeJS.ProcessEnv = process.en
  * SUCCEEDED and returns its id.
  */
 export async function startRunAndFollow(env: NodeJS.ProcessEnv, args: string[]): Promise<string> {
-  const started = await runCli(['run', 'start', ...args, '--json'], env);
-  const { runId } = JSON.parse(started.stdout) as { runId: string };
-  const followed = await runCli(['run', 'follow', runId], env);
-  expect(followed.stderr).toContain(`run ${runId}: SUCCEEDED`);
+  const runId = await startRun(env, args);
+  await followRun(env, runId);
   return runId;
+}
+
+/** `conveyor run start <args> --json`: the id of the run it started. */
+export async function startRun(env: NodeJS.ProcessEnv, args: string[]): Promise<string> {
+  const started = await runCli(['run', 'start', ...args, '--json'], env);
+  return (JSON.parse(started.stdout) as { runId: string }).runId;
+}
+
+/**
+ * `conveyor run follow <runId>` until the run ends; expects it to end in `status` (`run follow` exits 1
+ * for any other than SUCCEEDED, which is expected then too).
+ */
+export async function followRun(
+  env: NodeJS.ProcessEnv,
+  runId: string,
+  status: 'SUCCEEDED' | 'FAILED' | 'CANCELLED' = 'SUCCEEDED',
+): Promise<void> {
+  const followed = await runCli(['run', 'follow', runId], env).then(
+    (done) => ({ ...done, code: 0 }),
+    (error: { stderr: string; code: number }) => error,
+  );
+  expect(followed.stderr).toContain(`run ${runId}: ${status}`);
+  expect(followed.code).toBe(status === 'SUCCEEDED' ? 0 : 1);
 }
 
 export type ListedWorker = {
