@@ -12,7 +12,7 @@ import {
 export const LeaderConfig = z.object({
   ...sharedEnv,
   LEADER_HEALTH_PORT: port.default(9102),
-  /** Task messages per publish batch (each batch is confirmed by the broker before the next). */
+  /** Tasks per publish batch (each batch is confirmed by the broker before the next); bundles count their tasks. */
   LEADER_PUBLISH_BATCH: positiveInt.default(1000),
   /** A plan of more tasks fails its run (run.plan-failed) before one task is published. */
   MAX_TASKS_PER_RUN: maxTasksPerRun,
