@@ -181,6 +181,12 @@ describe('conveyor run start', () => {
     expect(invalid.stderr).toMatch(
       /^InvalidSourceError: synthetic substations must be .* \(topologySource\)/,
     );
+    // A whole --bundle out of range is the gateway's to refuse.
+    expect(await conveyor([...START, ...WINDOW, '--bundle', '1001'])).toMatchObject({
+      code: 1,
+      stderr:
+        'InvalidBundleSizeError: bundleSize 1001 is out of range: a task message carries 1 to 1000 tasks (bundleSize)\n',
+    });
   });
 
   it('exits 1 when the gateway is not there', async () => {
@@ -199,6 +205,8 @@ describe('bad arguments', () => {
     [[...START, '--from', '2023-13-01 00:00', '--to', '2023-12-31 23:59']],
     [[...START, ...WINDOW, '--chunk', 'year']],
     [[...START, ...WINDOW, '--bogus']],
+    [[...START, ...WINDOW, '--bundle', 'ten']],
+    [[...START, ...WINDOW, '--bundle', '2.5']],
     [['run', 'show']],
     [['run', 'cancel', 'a', 'b']],
     [['run', 'follow']],
