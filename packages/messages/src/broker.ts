@@ -1,6 +1,9 @@
 import rascal from 'rascal';
 import type { Logger } from '@conveyor/runtime';
+import { v4 as uuidv4 } from 'uuid';
+import { BATCHABLE_TYPES, BATCH_ROUTING_KEY, batchBody, packBatches } from './batch.js';
 import { assertByteSize } from './bounds.js';
+import { PermanentError } from './errors.js';
 import { createConfirmPublisher, type OutgoingMessage } from './confirm-publisher.js';
 import type { Subscription } from './consumer.js';
 import { ConveyorEvent } from './events.js';
@@ -45,6 +48,11 @@ export type Broker = {
   publishEvent: (event: ConveyorEvent) => Promise<void>;
   /** The batched hot path: validates all, writes all, then awaits every confirm together. */
   publishEvents: (events: ConveyorEvent[]) => Promise<void>;
+  /**
+   * Task events as batch messages (DESIGN §2.4): validated, then packed into as few messages as the
+   * bounds allow (usually one), routed `batch.task`; resolves once every one is confirmed.
+   */
+  publishEventBatch: (events: ConveyorEvent[]) => Promise<void>;
   publishTasks: (tasks: TaskMessage[]) => Promise<void>;
   /** Derived data: unconfirmed, dropped (never thrown) while the broker is unreachable. */
   publishNotification: (notification: ConveyorNotification) => Promise<void>;
@@ -108,6 +116,22 @@ export async function createBroker(options: BrokerOptions): Promise<Broker> {
       options: { persistent: true, messageId: event.id, contentType: 'application/json' },
     };
   };
+  /** Batch messages of task events, each envelope validated and serialized once. */
+  const batchMessages = (events: ConveyorEvent[]): OutgoingMessage[] => {
+    const envelopes = events.map((event) => {
+      if (!BATCHABLE_TYPES.has(event.type))
+        throw new PermanentError(`${event.type} does not travel in a batch (only task events do)`);
+      const content = Buffer.from(JSON.stringify(ConveyorEvent.parse(event)));
+      assertByteSize(content.length, `the ${event.type} event`);
+      return content;
+    });
+    return packBatches(envelopes).map((entries) => ({
+      exchange: names.eventsExchange,
+      routingKey: BATCH_ROUTING_KEY,
+      content: batchBody(entries),
+      options: { persistent: true, messageId: uuidv4(), contentType: 'application/json' },
+    }));
+  };
   const taskMessage = (task: TaskMessage): OutgoingMessage => ({
     exchange: names.tasksExchange,
     routingKey: names.taskRoutingKey,
@@ -156,6 +180,7 @@ export async function createBroker(options: BrokerOptions): Promise<Broker> {
     publishEvent: async (event) => publishConfirmed([eventMessage(ConveyorEvent.parse(event))]),
     publishEvents: async (events) =>
       publishConfirmed(events.map((event) => eventMessage(ConveyorEvent.parse(event)))),
+    publishEventBatch: async (events) => publishConfirmed(batchMessages(events)),
     publishTasks: async (tasks) =>
       publishConfirmed(tasks.map((task) => taskMessage(TaskMessage.parse(task)))),
     publishNotification: async (notification) => {
