@@ -242,12 +242,12 @@ describe('projections', () => {
     const retried = runHistory(['failed-then-retried', 'finished']).filter(
       (e) => !(e.type === 'task.started' && e.data.generation === 1),
     );
-    const lateStart = retried.filter((e) => e.type === 'task.started');
+    const lateStart = new Set<ConveyorEvent>(retried.filter((e) => e.type === 'task.started'));
     await clear();
     await recordEvents(database.db, retried);
     const expected = await projections();
     await clear();
-    for (const event of [...retried.filter((e) => !lateStart.includes(e)), ...lateStart])
+    for (const event of [...retried.filter((e) => !lateStart.has(e)), ...lateStart])
       await recordEvents(database.db, [event]);
     expect(await projections()).toEqual(expected);
     expect(expected.tasks.map((task) => task.started_at === null)).toContain(true);
