@@ -6,6 +6,7 @@ import { assertByteSize } from './bounds.js';
 import { PermanentError } from './errors.js';
 import { createConfirmPublisher, type OutgoingMessage } from './confirm-publisher.js';
 import type { Subscription } from './consumer.js';
+import { isBuiltEvent } from './create-event.js';
 import { ConveyorEvent } from './events.js';
 import { createFlowControl, type FlowControl } from './flow.js';
 import { brokerNames, type BrokerNames } from './names.js';
@@ -44,7 +45,10 @@ export type BrokerOptions = TopologyOptions & {
 };
 
 export type Broker = {
-  /** Validates, publishes to `<ns>.events` (routing key = type), resolves once the broker confirmed it. */
+  /**
+   * Validates (unless createEvent built it: validated then), publishes to `<ns>.events` (routing key =
+   * type), resolves once the broker confirmed it.
+   */
   publishEvent: (event: ConveyorEvent) => Promise<void>;
   /** The batched hot path: validates all, writes all, then awaits every confirm together. */
   publishEvents: (events: ConveyorEvent[]) => Promise<void>;
@@ -121,7 +125,7 @@ export async function createBroker(options: BrokerOptions): Promise<Broker> {
     const envelopes = events.map((event) => {
       if (!BATCHABLE_TYPES.has(event.type))
         throw new PermanentError(`${event.type} does not travel in a batch (only task events do)`);
-      const content = Buffer.from(JSON.stringify(ConveyorEvent.parse(event)));
+      const content = Buffer.from(JSON.stringify(validated(event)));
       assertByteSize(content.length, `the ${event.type} event`);
       return content;
     });
@@ -177,9 +181,8 @@ export async function createBroker(options: BrokerOptions): Promise<Broker> {
 
   return {
     // async: an invalid message rejects the returned promise instead of throwing at the call.
-    publishEvent: async (event) => publishConfirmed([eventMessage(ConveyorEvent.parse(event))]),
-    publishEvents: async (events) =>
-      publishConfirmed(events.map((event) => eventMessage(ConveyorEvent.parse(event)))),
+    publishEvent: async (event) => publishConfirmed([eventMessage(validated(event))]),
+    publishEvents: async (events) => publishConfirmed(events.map((event) => eventMessage(validated(event)))),
     publishEventBatch: async (events) => publishConfirmed(batchMessages(events)),
     publishTasks: async (tasks) =>
       publishConfirmed(tasks.map((task) => taskMessage(TaskMessage.parse(task)))),
@@ -222,6 +225,10 @@ export async function createBroker(options: BrokerOptions): Promise<Broker> {
     },
   };
 }
+
+/** The event, validated unless createEvent built it (and validated it then). */
+const validated = (event: ConveyorEvent): ConveyorEvent =>
+  isBuiltEvent(event) ? event : ConveyorEvent.parse(event);
 
 function watchConnection(rascalBroker: RascalBroker, flow: FlowControl, logger: Logger) {
   // A lost connection emits 'disconnect' (then 'error' when it broke); rascal reconnects by itself.
