@@ -57,6 +57,7 @@ export async function subscribeEventBatches(
   let buffered = 0; // events in `buffer`
   let scheduled: (() => void) | undefined; // cancels the flush scheduled while idle
   let busy = false;
+  // The consumer's multiple-ack, the same for each of its deliveries: taken from the first one.
   let ackTogether: (settles: Settle[]) => void = () => undefined;
 
   const runWithRetry = (events: ConveyorEvent[], signal: AbortSignal) =>
