@@ -50,11 +50,12 @@ export type Broker = {
    * type), resolves once the broker confirmed it.
    */
   publishEvent: (event: ConveyorEvent) => Promise<void>;
-  /** The batched hot path: validates all, writes all, then awaits every confirm together. */
+  /** Several events: validates all (as publishEvent), writes all, then awaits every confirm together. */
   publishEvents: (events: ConveyorEvent[]) => Promise<void>;
   /**
-   * Task events as batch messages (DESIGN §2.4): validated, then packed into as few messages as the
-   * bounds allow (usually one), routed `batch.task`; resolves once every one is confirmed.
+   * Task events as batch messages (DESIGN §2.4), the hot path: validated (as publishEvent), packed
+   * into as few messages as the bounds allow (usually one), routed `batch.task`; resolves once every
+   * one is confirmed.
    */
   publishEventBatch: (events: ConveyorEvent[]) => Promise<void>;
   publishTasks: (tasks: TaskMessage[]) => Promise<void>;

@@ -6,8 +6,9 @@ import { ConveyorEvent, type EventData, type EventOf, type EventType } from './e
 const VALIDATED = Symbol('validated by createEvent');
 
 /**
- * Whether `event` is one createEvent built and validated, unchanged since in its shape (a copy made
- * with a spread, or anything built by hand, is not): publishing it need not validate it again.
+ * Whether `event` is an envelope createEvent built (and validated then): publishing it need not
+ * validate it again. A spread copy, or anything built by hand, is not; changing a built event
+ * afterwards is the caller's bug, which publishing does not catch.
  */
 export function isBuiltEvent(event: ConveyorEvent): boolean {
   return Object.hasOwn(event, VALIDATED);
