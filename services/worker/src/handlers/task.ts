@@ -185,18 +185,20 @@ function publishCancelled(task: TaskMessage, deps: TaskDeps): Promise<void> {
 function announceStart(task: TaskMessage, context: TaskContext, deps: TaskDeps, startedAt: Date) {
   let started: Promise<void> | undefined;
   const publish = () => {
-    started = deps.publishEvent(
-      createEvent('task.started', {
-        ...eventBase(task),
-        data: {
-          attempt: context.attempt,
-          workerId: deps.workerId,
-          startedAt: startedAt.toISOString(),
-          generation: task.generation,
-        },
-        now: startedAt,
-      }),
-    );
+    // async: a refused envelope rejects `started` instead of throwing in the timer.
+    started = (async () =>
+      deps.publishEvent(
+        createEvent('task.started', {
+          ...eventBase(task),
+          data: {
+            attempt: context.attempt,
+            workerId: deps.workerId,
+            startedAt: startedAt.toISOString(),
+            generation: task.generation,
+          },
+          now: startedAt,
+        }),
+      ))();
     // A failed attempt is reported by task.failed, whatever became of its task.started.
     started.catch(() => undefined);
   };
