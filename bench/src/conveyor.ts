@@ -94,7 +94,10 @@ export async function startConveyor(options: {
     const [rows] = (await database.db.execute(sql`
       SELECT
         (SELECT MIN(occurred_at) FROM run_events WHERE run_id = ${runId} AND type = 'run.requested') AS requested,
-        (SELECT MIN(occurred_at) FROM run_events WHERE run_id = ${runId} AND type = 'task.started') AS first_started,
+        -- A short task publishes no task.started (WORKER_STARTED_AFTER_MS): its start is its finish
+        -- less its duration.
+        (SELECT MIN(TIMESTAMPADD(MICROSECOND, -1000 * JSON_VALUE(data, '$.durationMs'), occurred_at))
+          FROM run_events WHERE run_id = ${runId} AND type = 'task.finished') AS first_started,
         (SELECT MAX(occurred_at) FROM run_events WHERE run_id = ${runId} AND type = 'task.finished') AS last_finished,
         (SELECT MIN(occurred_at) FROM run_events WHERE run_id = ${runId} AND type = 'run.completed') AS completed,
         (SELECT COUNT(*) FROM run_process WHERE run_id = ${runId} AND task_status = 'FINISHED') AS finished,

@@ -8,10 +8,11 @@ type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
 export type Executor = Database | Transaction;
 
 /**
- * What a duplicate key does: keep the stored row (`keep`: assigns a key column to itself) or take
- * every value of the new row but the `except` columns (`overwrite`).
+ * What a duplicate key does: keep the stored row (`keep`: assigns a key column to itself), take
+ * every value of the new row but the `except` columns (`overwrite`), or run the given assignments
+ * (`merge`: SQL text, trusted — built from column names by the caller, never from values).
  */
-export type OnDuplicate = { keep: string } | { overwrite: { except: string[] } };
+export type OnDuplicate = { keep: string } | { overwrite: { except: string[] } } | { merge: string };
 
 /**
  * One multi-row INSERT of drizzle rows (the keys of the first row name the columns), its text built
@@ -43,6 +44,8 @@ export async function insertRows(
   ]);
   if (onDuplicate && 'keep' in onDuplicate) {
     text += format(' ON DUPLICATE KEY UPDATE ?? = ??', [onDuplicate.keep, onDuplicate.keep]);
+  } else if (onDuplicate && 'merge' in onDuplicate) {
+    text += ` ON DUPLICATE KEY UPDATE ${onDuplicate.merge}`;
   } else if (onDuplicate) {
     const assigned = columns
       .map(([, column]) => column.name)

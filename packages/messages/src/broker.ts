@@ -1,8 +1,12 @@
 import rascal from 'rascal';
 import type { Logger } from '@conveyor/runtime';
+import { v4 as uuidv4 } from 'uuid';
+import { BATCHABLE_TYPES, BATCH_ROUTING_KEY, batchBody, packBatches } from './batch.js';
 import { assertByteSize } from './bounds.js';
+import { PermanentError } from './errors.js';
 import { createConfirmPublisher, type OutgoingMessage } from './confirm-publisher.js';
 import type { Subscription } from './consumer.js';
+import { isBuiltEvent } from './create-event.js';
 import { ConveyorEvent } from './events.js';
 import { createFlowControl, type FlowControl } from './flow.js';
 import { brokerNames, type BrokerNames } from './names.js';
@@ -41,10 +45,19 @@ export type BrokerOptions = TopologyOptions & {
 };
 
 export type Broker = {
-  /** Validates, publishes to `<ns>.events` (routing key = type), resolves once the broker confirmed it. */
+  /**
+   * Validates (unless createEvent built it: validated then), publishes to `<ns>.events` (routing key =
+   * type), resolves once the broker confirmed it.
+   */
   publishEvent: (event: ConveyorEvent) => Promise<void>;
-  /** The batched hot path: validates all, writes all, then awaits every confirm together. */
+  /** Several events: validates all (as publishEvent), writes all, then awaits every confirm together. */
   publishEvents: (events: ConveyorEvent[]) => Promise<void>;
+  /**
+   * Task events as batch messages (DESIGN §2.4), the hot path: validated (as publishEvent), packed
+   * into as few messages as the bounds allow (usually one), routed `batch.task`; resolves once every
+   * one is confirmed.
+   */
+  publishEventBatch: (events: ConveyorEvent[]) => Promise<void>;
   /**
    * Validates and publishes task messages — single tasks or bundles (DESIGN §2.2) — and resolves once
    * the broker confirmed them all. `headers` go on every message (a split bundle's attempt).
@@ -112,6 +125,22 @@ export async function createBroker(options: BrokerOptions): Promise<Broker> {
       options: { persistent: true, messageId: event.id, contentType: 'application/json' },
     };
   };
+  /** Batch messages of task events, each envelope validated and serialized once. */
+  const batchMessages = (events: ConveyorEvent[]): OutgoingMessage[] => {
+    const envelopes = events.map((event) => {
+      if (!BATCHABLE_TYPES.has(event.type))
+        throw new PermanentError(`${event.type} does not travel in a batch (only task events do)`);
+      const content = Buffer.from(JSON.stringify(validated(event)));
+      assertByteSize(content.length, `the ${event.type} event`);
+      return content;
+    });
+    return packBatches(envelopes).map((entries) => ({
+      exchange: names.eventsExchange,
+      routingKey: BATCH_ROUTING_KEY,
+      content: batchBody(entries),
+      options: { persistent: true, messageId: uuidv4(), contentType: 'application/json' },
+    }));
+  };
   const taskMessage = (payload: TaskPayload, headers?: Record<string, unknown>): OutgoingMessage => {
     const task = isTaskBundle(payload) ? TaskBundle.parse(payload) : TaskMessage.parse(payload);
     const content = Buffer.from(JSON.stringify(task));
@@ -168,9 +197,9 @@ export async function createBroker(options: BrokerOptions): Promise<Broker> {
 
   return {
     // async: an invalid message rejects the returned promise instead of throwing at the call.
-    publishEvent: async (event) => publishConfirmed([eventMessage(ConveyorEvent.parse(event))]),
-    publishEvents: async (events) =>
-      publishConfirmed(events.map((event) => eventMessage(ConveyorEvent.parse(event)))),
+    publishEvent: async (event) => publishConfirmed([eventMessage(validated(event))]),
+    publishEvents: async (events) => publishConfirmed(events.map((event) => eventMessage(validated(event)))),
+    publishEventBatch: async (events) => publishConfirmed(batchMessages(events)),
     publishTasks,
     publishNotification: async (notification) => {
       if (!flow.isWritable()) return;
@@ -211,6 +240,10 @@ export async function createBroker(options: BrokerOptions): Promise<Broker> {
     },
   };
 }
+
+/** The event, validated unless createEvent built it (and validated it then). */
+const validated = (event: ConveyorEvent): ConveyorEvent =>
+  isBuiltEvent(event) ? event : ConveyorEvent.parse(event);
 
 function watchConnection(rascalBroker: RascalBroker, flow: FlowControl, logger: Logger) {
   // A lost connection emits 'disconnect' (then 'error' when it broke); rascal reconnects by itself.

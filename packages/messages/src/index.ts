@@ -40,7 +40,7 @@ export { eventCatalogue, eventTypesConsumedBy, notificationCatalogue } from './c
 export type { EventConsumer, ServiceName } from './catalogue.js';
 export { brokerNames } from './names.js';
 export type { BrokerNames } from './names.js';
-export { DEFAULT_DELIVERY_LIMIT, EVENT_CONSUMERS, createBrokerConfig } from './topology.js';
+export { DEFAULT_DELIVERY_LIMIT, EVENT_CONSUMERS, createBrokerConfig, eventRoutingKeys } from './topology.js';
 export type { TopologyOptions } from './topology.js';
 export { createBroker } from './broker.js';
 export type { Broker, BrokerOptions, PublicationName, PublishOptions } from './broker.js';
@@ -55,7 +55,16 @@ export type { EventContext, EventSubscriptionOptions } from './subscribe-events.
 export type { BatchSubscriptionOptions } from './subscribe-batches.js';
 export type { FeedSubscriptionOptions } from './subscribe-feed.js';
 export type { DeadTask, DeadTaskSubscriptionOptions } from './subscribe-dead-tasks.js';
-export { MAX_MESSAGE_BYTES, parseEvent, parseNotification, parseTask, parseTaskPayload } from './parse.js';
+export {
+  MAX_MESSAGE_BYTES,
+  parseEvent,
+  parseEventDelivery,
+  parseNotification,
+  parseTask,
+  parseTaskPayload,
+} from './parse.js';
+export type { DeliveredEvent, Parsed } from './parse.js';
+export { BATCHABLE_TYPES, BATCH_ROUTING_KEY, BATCH_TYPE, MAX_BATCH_EVENTS } from './batch.js';
 export { BOUNDS, assertMessageSize, messageBytes } from './bounds.js';
 export { MAX_REASON_CHARS, listProblems, truncateText } from './truncate.js';
 export { retryWithBackoff } from './retry-with-backoff.js';

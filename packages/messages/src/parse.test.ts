@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { v4 as uuidv4 } from 'uuid';
-import { createEvent } from './create-event.js';
+import { createEvent, isBuiltEvent } from './create-event.js';
 import { MAX_MESSAGE_BYTES, parseEvent, parseTask, parseTaskPayload } from './parse.js';
 
 const json = (value: unknown) => Buffer.from(JSON.stringify(value));
@@ -37,10 +37,12 @@ describe('parseEvent', () => {
   it('requires a task id on task events', () => {
     const started = createEvent('task.started', {
       runId: uuidv4(),
+      taskId: uuidv4(),
       producer: 'worker',
       data: { attempt: 1, workerId: 'w', startedAt: new Date().toISOString(), generation: 0 },
     });
-    expect(reasonOf(parseEvent(json(started)))).toMatch(/taskId/);
+    const { taskId: _taskId, ...withoutTaskId } = started;
+    expect(reasonOf(parseEvent(json(withoutTaskId)))).toMatch(/taskId/);
   });
 });
 
@@ -85,5 +87,26 @@ describe('parseTaskPayload', () => {
     expect(reasonOf(parseTaskPayload(json({ ...run, tasks: many })))).toMatch(/^invalid task bundle: tasks/);
     const bad = { ...run, tasks: [piece('S1'), { ...piece('S2'), start_date: 'soon' }] };
     expect(reasonOf(parseTaskPayload(json(bad)))).toMatch(/^invalid task bundle: tasks\.1\.start_date/);
+  });
+});
+
+describe('createEvent', () => {
+  it('validates the envelope it builds, once: a bad one is refused before it is published', () => {
+    expect(() =>
+      createEvent('task.started', {
+        runId: uuidv4(),
+        producer: 'worker',
+        data: { attempt: 1, workerId: 'w', startedAt: new Date().toISOString(), generation: 0 },
+      }),
+    ).toThrow(/taskId/);
+    expect(() =>
+      createEvent('run.cancel-requested', { runId: 'nope', producer: 'gateway', data: { requestedBy: 'x' } }),
+    ).toThrow(/runId/);
+  });
+
+  it('marks what it built, and not a copy of it', () => {
+    expect(isBuiltEvent(event)).toBe(true);
+    expect(isBuiltEvent({ ...event })).toBe(false);
+    expect(JSON.parse(JSON.stringify(event))).toEqual({ ...event });
   });
 });

@@ -1,3 +1,4 @@
+import { BATCHABLE_TYPES, BATCH_TYPE, EventBatch } from './batch.js';
 import { MAX_MESSAGE_BYTES } from './bounds.js';
 import { EnvelopeHeader, KNOWN_VERSIONS } from './envelope.js';
 import { ConveyorEvent, eventDataSchemas } from './events.js';
@@ -61,33 +62,77 @@ function describeIssues(error: { issues: { path: PropertyKey[]; message: string 
     .join('; ');
 }
 
-function parseEnvelope<T>(
-  content: Buffer,
-  known: Record<string, unknown>,
-  schema: {
-    safeParse: (
-      v: unknown,
-    ) =>
-      | { success: true; data: T }
-      | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } };
-  },
-): Parsed<T> {
-  const json = parseJson(content);
-  if (!json.ok) return json;
-  const header = EnvelopeHeader.safeParse(json.value);
+type Schema<T> = {
+  safeParse: (
+    v: unknown,
+  ) =>
+    | { success: true; data: T }
+    | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } };
+};
+
+/**
+ * Validates a parsed JSON value as an envelope, once: the full schema first (the common case costs
+ * one validation); only a refusal looks at the header, to name what is wrong.
+ */
+function parseEnvelopeValue<T>(value: unknown, known: Record<string, unknown>, schema: Schema<T>): Parsed<T> {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return { ok: true, value: parsed.data };
+  const header = EnvelopeHeader.safeParse(value);
   if (!header.success) return refuse(`not an envelope: ${describeIssues(header.error)}`);
   if (!(KNOWN_VERSIONS as readonly number[]).includes(header.data.version)) {
     return refuse(`unknown version ${header.data.version} of ${header.data.type}`);
   }
   // An own property only: `in` would also find "constructor" or "__proto__" on the prototype.
   if (!Object.hasOwn(known, header.data.type)) return refuse(`unknown type ${header.data.type}`);
-  const parsed = schema.safeParse(json.value);
-  if (!parsed.success) return refuse(`invalid ${header.data.type}: ${describeIssues(parsed.error)}`);
-  return { ok: true, value: parsed.data };
+  return refuse(`invalid ${header.data.type}: ${describeIssues(parsed.error)}`);
+}
+
+function parseEnvelope<T>(content: Buffer, known: Record<string, unknown>, schema: Schema<T>): Parsed<T> {
+  const json = parseJson(content);
+  if (!json.ok) return json;
+  return parseEnvelopeValue(json.value, known, schema);
 }
 
 export function parseEvent(content: Buffer): Parsed<ConveyorEvent> {
   return parseEnvelope(content, eventDataSchemas, ConveyorEvent);
+}
+
+/** One entry of an event delivery: an event, or a refusal with the entry's own JSON (for its dead letter). */
+export type DeliveredEvent =
+  { ok: true; value: ConveyorEvent } | { ok: false; reason: string; content: Buffer };
+
+const isBatchFrame = (value: unknown) =>
+  typeof value === 'object' && value !== null && (value as { type?: unknown }).type === BATCH_TYPE;
+
+/**
+ * The events of one delivery from the events exchange: a single envelope, or a batch message
+ * (DESIGN §2.4) whose entries are validated one by one, each once. A refusal of the whole message
+ * (not JSON, oversized, a malformed batch frame) is `ok: false`; a malformed entry is refused alone,
+ * so that one bad envelope costs none of the others.
+ */
+export function parseEventDelivery(content: Buffer): Parsed<{ batch: boolean; entries: DeliveredEvent[] }> {
+  const json = parseJson(content);
+  if (!json.ok) return json;
+  if (!isBatchFrame(json.value)) {
+    const single = parseEnvelopeValue(json.value, eventDataSchemas, ConveyorEvent);
+    return single.ok ? { ok: true, value: { batch: false, entries: [single] } } : single;
+  }
+  const frame = EventBatch.safeParse(json.value);
+  if (!frame.success) return refuse(`invalid ${BATCH_TYPE}: ${describeIssues(frame.error)}`);
+  return {
+    ok: true,
+    value: {
+      batch: true,
+      entries: frame.data.events.map((entry): DeliveredEvent => {
+        const parsed = parseEnvelopeValue(entry, eventDataSchemas, ConveyorEvent);
+        if (parsed.ok && BATCHABLE_TYPES.has(parsed.value.type)) return parsed;
+        const reason = parsed.ok
+          ? `${parsed.value.type} does not travel in a batch (only task events do)`
+          : parsed.reason;
+        return { ok: false, reason, content: Buffer.from(JSON.stringify(entry)) };
+      }),
+    },
+  };
 }
 
 export function parseNotification(content: Buffer): Parsed<ConveyorNotification> {

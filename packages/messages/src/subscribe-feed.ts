@@ -2,7 +2,7 @@ import type { BrokerDeps } from './broker.js';
 import { startConsumer, type Subscription } from './consumer.js';
 import type { ConveyorEvent } from './events.js';
 import type { ConveyorNotification } from './notifications.js';
-import { parseEvent, parseNotification } from './parse.js';
+import { parseEventDelivery, parseNotification, type Parsed } from './parse.js';
 import { notificationDataSchemas } from './notifications.js';
 
 export type FeedSubscriptionOptions = {
@@ -13,8 +13,8 @@ export type FeedSubscriptionOptions = {
 };
 
 /**
- * Consumes derived, best-effort feeds: each message is handled once and acked, whatever the handler
- * does (a live view that misses a message catches up with the next one). Unparseable ones are dropped
+ * Consumes derived, best-effort feeds: each message (each event of a batch message) is handled once
+ * and the delivery acked, whatever the handler does (a live view that misses a message catches up with the next one). Unparseable ones are dropped
  * with a warning: these queues have no dead-letter queue, their messages are copies.
  */
 export async function subscribeFeed(
@@ -26,21 +26,36 @@ export async function subscribeFeed(
     queue: options.subscription,
     prefetch: options.prefetch ?? 200,
     onDelivery: async ({ message, content, settle }) => {
-      const isNotification = message.fields.routingKey in notificationDataSchemas;
-      const parsed = isNotification ? parseNotification(content) : parseEvent(content);
-      if (!parsed.ok) {
+      const messages = parseFeedMessages(message.fields.routingKey, content);
+      if (!messages.ok) {
         deps.logger.warn(
-          { reason: parsed.reason, routingKey: message.fields.routingKey },
+          { reason: messages.reason, routingKey: message.fields.routingKey },
           'feed message dropped',
         );
         return settle.ack();
       }
-      try {
-        await options.handler(parsed.value);
-      } catch (error) {
-        deps.logger.warn({ err: error }, 'feed handler failed');
+      for (const entry of messages.value) {
+        try {
+          await options.handler(entry);
+        } catch (error) {
+          deps.logger.warn({ err: error }, 'feed handler failed');
+        }
       }
       settle.ack();
     },
   });
+}
+
+/** A notification, an event, or the valid events of a batch message (its malformed entries dropped). */
+function parseFeedMessages(
+  routingKey: string,
+  content: Buffer,
+): Parsed<(ConveyorEvent | ConveyorNotification)[]> {
+  if (routingKey in notificationDataSchemas) {
+    const parsed = parseNotification(content);
+    return parsed.ok ? { ok: true, value: [parsed.value] } : parsed;
+  }
+  const parsed = parseEventDelivery(content);
+  if (!parsed.ok) return parsed;
+  return { ok: true, value: parsed.value.entries.flatMap((entry) => (entry.ok ? [entry.value] : [])) };
 }

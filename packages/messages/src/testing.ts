@@ -123,3 +123,26 @@ export async function tapTaskMessages(amqpUrl: string, namespace: string) {
   );
   return { seen, close: () => connection.close() };
 }
+
+export type TappedMessage = { routingKey: string; content: string };
+
+/**
+ * A tap on `<ns>.events`: an exclusive queue bound with `bindingKeys`, collecting every message the
+ * broker routes to it — what was published, and under which routing key (for assertions).
+ */
+export async function tapEvents(amqpUrl: string, namespace: string, bindingKeys: string[]) {
+  const connection = await amqplib.connect(amqpUrl);
+  const messages: TappedMessage[] = [];
+  const channel = await connection.createChannel();
+  const { queue } = await channel.assertQueue('', { exclusive: true });
+  for (const key of bindingKeys) await channel.bindQueue(queue, `${namespace}.events`, key);
+  await channel.consume(
+    queue,
+    (message) => {
+      if (message)
+        messages.push({ routingKey: message.fields.routingKey, content: message.content.toString('utf8') });
+    },
+    { noAck: true },
+  );
+  return { messages, close: () => connection.close() };
+}

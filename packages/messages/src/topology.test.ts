@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { BATCH_ROUTING_KEY } from './batch.js';
 import { eventCatalogue, eventTypesConsumedBy, notificationCatalogue } from './catalogue.js';
 import { EVENT_TYPES } from './events.js';
 import { createBrokerConfig, EVENT_CONSUMERS } from './topology.js';
@@ -42,11 +43,13 @@ describe('the catalogue', () => {
 });
 
 describe('createBrokerConfig', () => {
-  it("binds each consumer's durable quorum queue to exactly the types the catalogue gives it", () => {
+  it("binds each consumer's durable quorum queue to exactly the types the catalogue gives it, and batches to those of task events", () => {
     const { queues, bindings, subscriptions } = configOf();
     for (const consumer of EVENT_CONSUMERS) {
       const queue = `ns.${consumer}.events`;
-      expect(keysBoundTo(bindings, 'ns.events', queue)).toEqual(eventTypesConsumedBy(consumer).sort());
+      const types = eventTypesConsumedBy(consumer);
+      const batches = types.includes('task.finished') ? [BATCH_ROUTING_KEY] : [];
+      expect(keysBoundTo(bindings, 'ns.events', queue)).toEqual([...types, ...batches].sort());
       expect(queues[queue]?.options).toMatchObject({
         durable: true,
         arguments: { 'x-queue-type': 'quorum', 'x-dead-letter-exchange': 'ns.dead' },
@@ -79,7 +82,9 @@ describe('createBrokerConfig', () => {
     expect(Object.keys(configOf().queues).some((queue) => queue.startsWith('ns.gateway.'))).toBe(false);
     const { queues, bindings } = configOf('r1');
     expect(queues['ns.gateway.r1']?.options.arguments).toMatchObject({ 'x-expires': 60_000 });
-    expect(keysBoundTo(bindings, 'ns.events', 'ns.gateway.r1')).toEqual([...EVENT_TYPES].sort());
+    expect(keysBoundTo(bindings, 'ns.events', 'ns.gateway.r1')).toEqual(
+      [...EVENT_TYPES, BATCH_ROUTING_KEY].sort(),
+    );
     expect(keysBoundTo(bindings, 'ns.notifications', 'ns.gateway.r1')).toEqual(
       Object.keys(notificationCatalogue).sort(),
     );

@@ -1,6 +1,12 @@
 import rascal from 'rascal';
 import type { BrokerConfig } from 'rascal';
-import { eventTypesConsumedBy, notificationCatalogue, type EventConsumer } from './catalogue.js';
+import { BATCHABLE_TYPES, BATCH_ROUTING_KEY } from './batch.js';
+import {
+  eventTypesConsumedBy,
+  notificationCatalogue,
+  type EventConsumer,
+  type ServiceName,
+} from './catalogue.js';
 import { brokerNames } from './names.js';
 
 const { withDefaultConfig } = rascal;
@@ -30,6 +36,15 @@ const quorum = (deadExchange: string, queue: string, deliveryLimit: number) => (
     },
   },
 });
+
+/**
+ * The routing keys a consumer's queue is bound to on the events exchange: the types it consumes, and
+ * `batch.task` when it consumes task events (a batch message holds only those, DESIGN §2.4).
+ */
+export function eventRoutingKeys(consumer: ServiceName): string[] {
+  const types = eventTypesConsumedBy(consumer);
+  return types.some((type) => BATCHABLE_TYPES.has(type)) ? [...types, BATCH_ROUTING_KEY] : types;
+}
 
 /**
  * The whole broker topology of a namespace, generated from the catalogue: exchanges, the quorum
@@ -75,7 +90,7 @@ export function createBrokerConfig(options: TopologyOptions): BrokerConfig {
   for (const consumer of EVENT_CONSUMERS) {
     const queue = names.eventsQueue(consumer);
     queues[queue] = quorum(names.deadExchange, queue, limit);
-    for (const type of eventTypesConsumedBy(consumer)) bind(names.eventsExchange, queue, type);
+    for (const key of eventRoutingKeys(consumer)) bind(names.eventsExchange, queue, key);
     deadQueueFor(queue);
   }
   // Heartbeats are derived data: kept for a minute at most, never dead-lettered.
@@ -96,7 +111,7 @@ export function createBrokerConfig(options: TopologyOptions): BrokerConfig {
         arguments: { 'x-expires': 60_000, 'x-max-length': 100_000 },
       },
     };
-    for (const type of eventTypesConsumedBy('gateway')) bind(names.eventsExchange, queue, type);
+    for (const key of eventRoutingKeys('gateway')) bind(names.eventsExchange, queue, key);
     for (const type of Object.keys(notificationCatalogue)) bind(names.notificationsExchange, queue, type);
   }
 

@@ -5,7 +5,8 @@ import { PermanentError, TransientError } from '../src/errors.js';
 import type { ConveyorEvent } from '../src/events.js';
 import { brokerNames } from '../src/names.js';
 import { createTestBroker, createTestNamespace } from '../src/testing.js';
-import { deadLettersOf, readyCount, runRequested, silentLogger, waitFor } from './support.js';
+import { BATCH_ROUTING_KEY, BATCH_TYPE } from '../src/batch.js';
+import { deadLettersOf, readyCount, runRequested, silentLogger, taskFinished, waitFor } from './support.js';
 
 let ns: Awaited<ReturnType<typeof createTestNamespace>>;
 let broker: Broker;
@@ -117,6 +118,98 @@ describe('subscribeEventBatches', () => {
     await waitFor(
       async () => ((await readyCount(ns.amqpUrl, names.eventsQueue('poller'))) === 5 ? true : undefined),
       'the five events back in the queue',
+    );
+  });
+
+  it('records the events of a batch message beside single envelopes, and acks every delivery', async () => {
+    const handled: ConveyorEvent[] = [];
+    const subscription = await broker.subscribeEventBatches({
+      consumer: 'poller',
+      maxBatch: 500,
+      prefetch: 100,
+      handler: async (events) => {
+        handled.push(...events);
+      },
+    });
+    const runId = uuidv4();
+    const outcomes = Array.from({ length: 40 }, (_, i) => taskFinished(runId, `w${i}`));
+    const singles = [runRequested(runId)];
+    await broker.publishEventBatch(outcomes);
+    await broker.publishEvents(singles);
+    // (The five events an earlier test handed back come too.)
+    const ofRun = () => handled.filter((event) => event.runId === runId);
+    await waitFor(() => (ofRun().length >= 41 ? true : undefined), 'every event');
+    await subscription.cancel();
+    await subscription.drained();
+
+    expect(
+      ofRun()
+        .map((event) => event.id)
+        .sort(),
+    ).toEqual([...outcomes, ...singles].map((event) => event.id).sort());
+    // Each entry is the event it was, not a copy of the batch.
+    expect(handled.find((event) => event.id === outcomes[7]!.id)).toEqual(outcomes[7]);
+    expect(await readyCount(ns.amqpUrl, names.eventsQueue('poller'))).toBe(0);
+  });
+
+  it('dead-letters a malformed entry of a batch message alone, with its reason, and records the others', async () => {
+    const handled: ConveyorEvent[] = [];
+    const subscription = await broker.subscribeEventBatches({
+      consumer: 'poller',
+      maxBatch: 50,
+      prefetch: 10,
+      handler: async (events) => {
+        handled.push(...events);
+      },
+    });
+    const runId = uuidv4();
+    const good = [taskFinished(runId, 'a'), taskFinished(runId, 'b')];
+    const bad = { ...taskFinished(runId, 'c'), taskId: 'not-a-uuid' };
+    await broker.publishRaw(
+      'events',
+      { type: BATCH_TYPE, version: 1, events: [good[0], bad, good[1]] },
+      { routingKey: BATCH_ROUTING_KEY },
+    );
+    const letters = await deadLettersOf(ns.amqpUrl, names.deadQueue(names.eventsQueue('poller')), 1);
+    await waitFor(() => (handled.length >= 2 ? true : undefined), 'the good entries');
+    await subscription.cancel();
+    await subscription.drained();
+
+    expect(handled).toEqual(good);
+    expect(letters.map((letter) => JSON.parse(letter.content) as unknown)).toEqual([bad]);
+    expect(letters[0]!.headers['x-conveyor-reason']).toBe('not an envelope: taskId: Invalid UUID');
+  });
+
+  it('dead-letters the entry of a batch message that the handler refuses, and records the others', async () => {
+    const recorded: ConveyorEvent[] = [];
+    const subscription = await broker.subscribeEventBatches({
+      consumer: 'poller',
+      maxBatch: 50,
+      prefetch: 10,
+      handler: async (events) => {
+        if (events.some((event) => event.type === 'task.finished' && event.data.workerId === 'poison'))
+          throw new PermanentError('cannot record a poisoned event');
+        recorded.push(...events);
+      },
+    });
+    const runId = uuidv4();
+    const good = Array.from({ length: 5 }, (_, i) => taskFinished(runId, `w${i}`));
+    const bad = taskFinished(runId, 'poison');
+    await broker.publishEventBatch([...good.slice(0, 2), bad, ...good.slice(2)]);
+    const letters = await deadLettersOf(ns.amqpUrl, names.deadQueue(names.eventsQueue('poller')), 1);
+    await waitFor(() => (recorded.length >= good.length ? true : undefined), 'the good events');
+    await subscription.cancel();
+    await subscription.drained();
+
+    expect(recorded.map((event) => event.id).sort()).toEqual(good.map((event) => event.id).sort());
+    expect(letters.map((letter) => JSON.parse(letter.content) as ConveyorEvent)).toEqual([bad]);
+    expect(letters[0]!.headers).toMatchObject({ 'x-conveyor-reason': 'cannot record a poisoned event' });
+    expect(await readyCount(ns.amqpUrl, names.eventsQueue('poller'))).toBe(0);
+  });
+
+  it('refuses to put an event other than a task outcome in a batch', async () => {
+    await expect(broker.publishEventBatch([runRequested(uuidv4())])).rejects.toThrow(
+      'run.requested does not travel in a batch (only task events do)',
     );
   });
 });

@@ -9,7 +9,15 @@ import { createEvent } from '../src/create-event.js';
 import { createNotification } from '../src/create-notification.js';
 import type { ConveyorNotification } from '../src/notifications.js';
 import { createTestBroker, createTestNamespace, deleteNamespace } from '../src/testing.js';
-import { deadLettersOf, readyCount, runRequested, silentLogger, taskMessage, waitFor } from './support.js';
+import {
+  deadLettersOf,
+  readyCount,
+  runRequested,
+  silentLogger,
+  taskFinished,
+  taskMessage,
+  waitFor,
+} from './support.js';
 
 let ns: Awaited<ReturnType<typeof createTestNamespace>>;
 let broker: Broker;
@@ -152,12 +160,16 @@ describe('subscribeFeed', () => {
         stalledTaskIds: [],
       },
     });
+    const outcomes = [taskFinished(runId, 'w1'), taskFinished(runId, 'w2')];
     await broker.publishEvent(event);
     await broker.publishNotification(progress);
     await waitFor(() => (received.length >= 2 ? true : undefined), 'the event and the notification');
+    // A batch message reaches the replica too, as the events it holds.
+    await broker.publishEventBatch(outcomes);
+    await waitFor(() => (received.length >= 4 ? true : undefined), 'the events of a batch');
     await gateway.close();
 
-    expect(received).toEqual([event, progress]);
+    expect(received).toEqual([event, progress, ...outcomes]);
   });
 });
 

@@ -21,6 +21,22 @@ export const runRequested = (runId: string, requestedBy = 'test') =>
     },
   });
 
+export const taskFinished = (runId: string, workerId: string) =>
+  createEvent('task.finished', {
+    runId,
+    taskId: uuidv4(),
+    producer: 'worker',
+    data: {
+      attempt: 1,
+      workerId,
+      finishedAt: new Date().toISOString(),
+      durationMs: 1,
+      summary: {},
+      resultRows: 0,
+      generation: 0,
+    },
+  });
+
 export const taskMessage = (runId: string, selection: string): TaskMessage => ({
   run_id: runId,
   task_id: uuidv4(),

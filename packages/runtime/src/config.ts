@@ -39,6 +39,7 @@ export function urlWith(protocols: string[]) {
 
 export const port = z.coerce.number().int().min(0).max(65535);
 export const positiveInt = z.coerce.number().int().positive();
+export const nonNegativeInt = z.coerce.number().int().min(0);
 /** `true` or `false`, nothing else (a typo must not read as either). */
 export const flag = z.enum(['true', 'false']).transform((value) => value === 'true');
 

@@ -6,6 +6,7 @@ export {
   loadConfig,
   maxTasksPerRun,
   port,
+  nonNegativeInt,
   positiveInt,
   sharedEnv,
   urlWith,

@@ -186,6 +186,40 @@ describe('runEvents over SSE', () => {
     expect((await stream.next()).done).toBe(true);
   });
 
+  it("sends each event of a worker's batch message as the event it is", async () => {
+    const seeded = await seedRun(database.db, { tasks: 4, finished: 1 });
+    const stream = overSse('subscription($id: ID!) { runEvents(runId: $id) { id type taskId } }', {
+      id: seeded.runId,
+    });
+    for (const event of seeded.events) expect((await nextValue(stream)).runEvents.id).toBe(event.id);
+    const outcomes = seeded.taskIds.slice(1).map((taskId, i) =>
+      createEvent('task.finished', {
+        runId: seeded.runId,
+        taskId,
+        producer: 'worker',
+        data: {
+          attempt: 1,
+          workerId: 'w1',
+          finishedAt: new Date().toISOString(),
+          durationMs: i,
+          summary: {},
+          resultRows: 0,
+          generation: 0,
+        },
+      }),
+    );
+    await publisher.publishEventBatch(outcomes);
+    for (const event of outcomes)
+      expect((await nextValue(stream)).runEvents).toEqual({
+        id: event.id,
+        type: 'task.finished',
+        taskId: event.taskId,
+      });
+    await publisher.publishEvent(completedEvent(seeded.runId));
+    expect((await nextValue(stream)).runEvents.type).toBe('run.completed');
+    expect((await stream.next()).done).toBe(true);
+  });
+
   it('replays a finished run and completes', async () => {
     const seeded = await seedRun(database.db, { tasks: 1, finished: 1, completed: 'SUCCEEDED' });
     const stream = overSse('subscription($id: ID!) { runEvents(runId: $id) { id } }', { id: seeded.runId });

@@ -1,13 +1,22 @@
 import { z } from 'zod';
-import { loadConfig as parseEnvironment, port, positiveInt, sharedEnv } from '@conveyor/runtime';
+import {
+  nonNegativeInt,
+  loadConfig as parseEnvironment,
+  port,
+  positiveInt,
+  sharedEnv,
+} from '@conveyor/runtime';
 
 export const PollerConfig = z.object({
   ...sharedEnv,
   POLLER_HEALTH_PORT: port.default(9104),
   /** Most events recorded in one transaction. */
   POLLER_BATCH_SIZE: positiveInt.default(500),
-  /** Longest wait (ms) for a batch to fill before it is recorded anyway. */
-  POLLER_BATCH_WAIT_MS: positiveInt.default(20),
+  /**
+   * Longest wait (ms) for a batch to fill while none is being recorded. 0: none — an idle poller
+   * records what it has at once; under load the batches fill while the previous one commits.
+   */
+  POLLER_BATCH_WAIT_MS: nonNegativeInt.default(0),
   /** The safety-net poll (ms): completions, unpublished completions, stalled tasks. */
   POLLER_INTERVAL_MS: positiveInt.default(2000),
   /** Least time (ms) between two `run.progress` notifications of one run. */

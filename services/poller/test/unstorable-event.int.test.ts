@@ -44,6 +44,25 @@ async function waitFor<T>(read: () => Promise<T | undefined>, what: string): Pro
   throw new Error(`timed out waiting for ${what}`);
 }
 
+const cancelledTask = (runId: string) =>
+  createEvent('task.cancelled', {
+    runId,
+    taskId: uuidv4(),
+    producer: 'worker',
+    data: { workerId: 'w-1', generation: 0 },
+  });
+
+/** The poller's handler, over this file's database and broker. */
+const recordBatch = (events: Parameters<typeof handleEventBatch>[0]) =>
+  handleEventBatch(events, {
+    db: database.db,
+    publishEvents: broker.publishEvents,
+    logger,
+    onCompleted: () => undefined,
+    markChanged: () => undefined,
+    onRecorded: () => undefined,
+  });
+
 describe('the poller and an event the database cannot store', () => {
   it('dead-letters that event with the SQL error and records the rest of its batch', async () => {
     const names = brokerNames(ns.namespace);
@@ -53,15 +72,7 @@ describe('the poller and an event the database cannot store', () => {
       maxWaitMs: 200, // long enough for the three events to share one batch
       prefetch: 100,
       retryBaseMs: 10,
-      handler: (events) =>
-        handleEventBatch(events, {
-          db: database.db,
-          publishEvents: broker.publishEvents,
-          logger,
-          onCompleted: () => undefined,
-          markChanged: () => undefined,
-          onRecorded: () => undefined,
-        }),
+      handler: recordBatch,
     });
     const [before, after] = [uuidv4(), uuidv4()];
     const bad = unstorable(uuidv4());
@@ -87,6 +98,42 @@ describe('the poller and an event the database cannot store', () => {
       bad.id,
     ])) as unknown as [{ n: number }[]];
     expect(Number(stored[0]!.n)).toBe(0);
+    await subscription.cancel();
+    await subscription.drained();
+  });
+
+  it('dead-letters that entry of a batch message alone, with the SQL error, and records its other entries', async () => {
+    const names = brokerNames(ns.namespace);
+    const subscription = await broker.subscribeEventBatches({
+      consumer: 'poller',
+      maxBatch: 50,
+      prefetch: 100,
+      retryBaseMs: 10,
+      handler: recordBatch,
+    });
+    const runId = uuidv4();
+    const good = [cancelledTask(runId), cancelledTask(runId)];
+    const bad = unstorable(runId);
+    await broker.publishEventBatch([good[0]!, bad, good[1]!]);
+
+    const letters = await waitFor(async () => {
+      const read = await readDeadLetters(ns.amqpUrl, names.deadQueue(names.eventsQueue('poller')));
+      return read.length > 0 ? read : undefined;
+    }, 'the dead letter');
+    expect(letters).toHaveLength(1);
+    // The entry alone, as the envelope it is: not the batch message holding it.
+    expect(JSON.parse(letters[0]!.content)).toEqual(bad);
+    expect(String(letters[0]!.headers['x-conveyor-reason'])).toMatch(
+      /^the database refused the event: ER_WARN_DATA_OUT_OF_RANGE \(1264\)/,
+    );
+    const recorded = await waitFor(async () => {
+      const [rows] = (await database.pool.query(
+        "SELECT task_id FROM run_process WHERE run_id = ? AND task_status = 'CANCELLED' ORDER BY task_id",
+        [runId],
+      )) as unknown as [{ task_id: string }[]];
+      return rows.length === 2 ? rows.map((row) => row.task_id) : undefined;
+    }, 'both good entries');
+    expect(recorded).toEqual(good.map((event) => event.taskId).sort());
     await subscription.cancel();
     await subscription.drained();
   });

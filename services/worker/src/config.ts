@@ -1,6 +1,13 @@
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
-import { loadConfig as parseEnvironment, port, positiveInt, sharedEnv } from '@conveyor/runtime';
+import { MAX_BATCH_EVENTS } from '@conveyor/messages';
+import {
+  nonNegativeInt,
+  loadConfig as parseEnvironment,
+  port,
+  positiveInt,
+  sharedEnv,
+} from '@conveyor/runtime';
 
 export const WorkerConfig = z
   .object({
@@ -23,6 +30,18 @@ export const WorkerConfig = z
     TASK_RETRY_BASE_MS: positiveInt.default(1000),
     /** A running task sends a `task.heartbeat` this often (ms), and the worker its `worker.heartbeat`. */
     WORKER_HEARTBEAT_MS: positiveInt.default(5000),
+    /**
+     * Longest wait (ms) of a task event for others to share its batch message (DESIGN §2.4): a
+     * broker message and a confirm per window instead of per event; a task's ack waits that long more.
+     */
+    WORKER_FLUSH_MS: positiveInt.default(5),
+    /** Most task events in one batch message: a full window goes out at once. */
+    WORKER_FLUSH_EVENTS: positiveInt.max(MAX_BATCH_EVENTS).default(250),
+    /**
+     * A task still running after this long (ms) publishes `task.started`; a shorter one goes from
+     * QUEUED to FINISHED with one event. 0: every task announces its start at once.
+     */
+    WORKER_STARTED_AFTER_MS: nonNegativeInt.default(1000),
     /** Extra calculation plug-ins: comma-separated module paths, each exporting `calculations`. */
     CALCULATION_MODULES: z.string().optional(),
     /** Distinct topology snapshots kept in memory. */

@@ -1,13 +1,14 @@
 import type { ConveyorEvent } from '@conveyor/messages';
 
 /**
- * Collects the events that concurrent tasks publish into one confirmed batch (up to `maxBatch`, or
- * after `maxDelayMs`), so that a task's two events cost a fraction of a broker round trip. Each
- * caller's promise settles when its own batch is confirmed.
+ * Collects the task events of a flush window — up to `maxEvents`, or `flushMs` after the first — and
+ * publishes them as one batch message (DESIGN §2.4), so that a task's outcome costs a fraction of a
+ * broker message and of a confirm. Each caller's promise settles when the batch holding its event is
+ * confirmed: the task is acked only then.
  */
 export function createEventBatcher(
-  publishEvents: (events: ConveyorEvent[]) => Promise<void>,
-  options: { maxBatch: number; maxDelayMs: number },
+  publishBatch: (events: ConveyorEvent[]) => Promise<void>,
+  options: { maxEvents: number; flushMs: number },
 ) {
   let pending: { event: ConveyorEvent; resolve: () => void; reject: (error: unknown) => void }[] = [];
   let timer: NodeJS.Timeout | undefined;
@@ -18,7 +19,7 @@ export function createEventBatcher(
     const batch = pending;
     pending = [];
     if (batch.length === 0) return;
-    publishEvents(batch.map((entry) => entry.event)).then(
+    publishBatch(batch.map((entry) => entry.event)).then(
       () => batch.forEach((entry) => entry.resolve()),
       (error: unknown) => batch.forEach((entry) => entry.reject(error)),
     );
@@ -27,7 +28,7 @@ export function createEventBatcher(
   return (event: ConveyorEvent): Promise<void> =>
     new Promise<void>((resolve, reject) => {
       pending.push({ event, resolve, reject });
-      if (pending.length >= options.maxBatch) flush();
-      else timer ??= setTimeout(flush, options.maxDelayMs);
+      if (pending.length >= options.maxEvents) flush();
+      else timer ??= setTimeout(flush, options.flushMs);
     });
 }

@@ -57,7 +57,10 @@ const selectionHashes = createTopologyCache(
 const deps: TaskDeps = {
   workerId,
   calculations,
-  publishEvent: createEventBatcher(broker.publishEvents, { maxBatch: 100, maxDelayMs: 1 }),
+  publishEvent: createEventBatcher(broker.publishEventBatch, {
+    maxEvents: config.WORKER_FLUSH_EVENTS,
+    flushMs: config.WORKER_FLUSH_MS,
+  }),
   publishNotification: broker.publishNotification,
   isRunCancelled: createCancellationCheck({
     read: async (runId) => (await getRunStatus(database.db, runId))?.cancelRequested ?? false,
@@ -98,6 +101,7 @@ const deps: TaskDeps = {
       signal,
     }),
   heartbeatMs: config.WORKER_HEARTBEAT_MS,
+  startedAfterMs: config.WORKER_STARTED_AFTER_MS,
   logger,
   now: () => new Date(),
   onTaskDone: (calculation, outcome, seconds) => {

@@ -4,7 +4,8 @@ import type { Database } from '../database.js';
 import { insertRows, type Executor } from '../insert-rows.js';
 import { runEvents, runProcess, runs } from '../schema.js';
 import { toDatetime } from '../datetime.js';
-import { emptyRun, evolveRun, type RunRow } from './run-row.js';
+import { mergeTaskRows, readTaskIds } from './merge-task-outcomes.js';
+import { changesRun, emptyRun, evolveRun, type RunRow } from './run-row.js';
 import { emptyTask, evolveQueued, evolveTask, type TaskRow } from './task-row.js';
 
 /** MySQL/MariaDB errors that a retry of the whole transaction fixes. */
@@ -89,22 +90,36 @@ function taskIdsOf(events: ConveyorEvent[]): string[] {
 }
 
 /**
- * Folds events into the `runs` and `run_process` rows they touch: reads those rows under lock,
- * merges the events in memory (evolveRun / evolveTask, order-independent), then writes each table
- * back in a few multi-row statements.
+ * Folds events into the `runs` and `run_process` rows they touch, and writes each table back in a
+ * few multi-row statements. Rows whose state is merged in memory are read under lock first: the
+ * runs the events change, and the tasks a `tasks.queued` of the batch names. A task that only has
+ * outcomes here (`task.*`: the steady state of a run) is not read under lock: its events are folded
+ * from an empty row and merged into the stored one in SQL (mergeTaskRows). Both are evolveRun /
+ * evolveTask, so the result does not depend on the order or the batches the events come in.
  */
 export async function projectEvents(tx: Executor, events: ConveyorEvent[]): Promise<void> {
   if (events.length === 0) return;
-  const runIds = [...new Set(events.map((e) => e.runId))].sort();
-  const storedRuns = await tx.select().from(runs).where(inArray(runs.id, runIds)).for('update');
+  const runIds = [...new Set(events.filter((e) => changesRun(e.type)).map((e) => e.runId))].sort();
+  const storedRuns = runIds.length
+    ? await tx.select().from(runs).where(inArray(runs.id, runIds)).for('update')
+    : [];
   const runRows = new Map<string, RunRow>(storedRuns.map((row) => [row.id, row]));
 
   const taskIds = taskIdsOf(events);
-  const storedTasks = taskIds.length
-    ? await tx.select().from(runProcess).where(inArray(runProcess.taskId, taskIds)).for('update')
+  const queued = new Set(
+    events.flatMap((e) => (e.type === 'tasks.queued' ? e.data.tasks.map((t) => t.taskId) : [])),
+  );
+  const lockedIds = taskIds.filter((id) => queued.has(id));
+  const storedTasks = lockedIds.length
+    ? await tx.select().from(runProcess).where(inArray(runProcess.taskId, lockedIds)).for('update')
     : [];
   const rowIds = new Map(storedTasks.map((row) => [row.taskId, row.id]));
   const taskRows = new Map<string, TaskRow>(storedTasks.map(({ id: _id, ...row }) => [row.taskId, row]));
+  const merged = await readTaskIds(
+    tx,
+    taskIds.filter((id) => !queued.has(id)),
+  );
+  merged.forEach((id, taskId) => rowIds.set(taskId, id));
 
   const runsTouched = new Set<string>();
   const tasksTouched = new Set<string>();
@@ -148,14 +163,17 @@ export async function projectEvents(tx: Executor, events: ConveyorEvent[]): Prom
   const taskWrites = taskIds.filter((id) => tasksTouched.has(id));
   const newTasks = taskWrites.filter((id) => !rowIds.has(id)).map((id) => taskRows.get(id)!);
   // Stored rows are written back with their id: an upsert that names it consumes no auto-increment value.
-  const storedWrites = taskWrites
-    .filter((id) => rowIds.has(id))
-    .sort()
-    .map((id) => ({ id: rowIds.get(id)!, ...taskRows.get(id)! }));
+  const storedWrites = (ids: string[]) =>
+    ids
+      .filter((id) => rowIds.has(id))
+      .sort()
+      .map((id) => ({ id: rowIds.get(id)!, ...taskRows.get(id)! }));
   for (let i = 0; i < newTasks.length; i += CHUNK)
     await insertRows(tx, runProcess, newTasks.slice(i, i + CHUNK));
-  for (let i = 0; i < storedWrites.length; i += CHUNK)
-    await insertRows(tx, runProcess, storedWrites.slice(i, i + CHUNK), { overwrite: { except: ['id'] } });
+  const locked = storedWrites(taskWrites.filter((id) => queued.has(id)));
+  for (let i = 0; i < locked.length; i += CHUNK)
+    await insertRows(tx, runProcess, locked.slice(i, i + CHUNK), { overwrite: { except: ['id'] } });
+  await mergeTaskRows(tx, storedWrites(taskWrites.filter((id) => !queued.has(id))));
 }
 
 const CHUNK = 1000; // rows per statement

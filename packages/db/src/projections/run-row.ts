@@ -91,6 +91,22 @@ function withTopology(
   return greater(row.topologyKey || null, key) ? { ...row, topologyId, topologyKey: key } : row;
 }
 
+/** The event types evolveRun leaves a run row as it is for (the cases that `return row`). */
+const UNPROJECTED_ON_RUNS: ReadonlySet<ConveyorEvent['type']> = new Set([
+  'run.retry-requested',
+  'run.plan-published',
+  'tasks.queued',
+  'task.started',
+  'task.finished',
+  'task.failed',
+  'task.cancelled',
+] as const);
+
+/** Whether evolveRun can change a run row for an event of this type (the others leave it as it is). */
+export function changesRun(type: ConveyorEvent['type']): boolean {
+  return !UNPROJECTED_ON_RUNS.has(type);
+}
+
 /** The `runs` row after one more event. Commutative and idempotent over a run's events. */
 export function evolveRun(row: RunRow, event: ConveyorEvent): RunRow {
   switch (event.type) {
@@ -156,6 +172,7 @@ export function evolveRun(row: RunRow, event: ConveyorEvent): RunRow {
     case 'run.cancel-requested':
     case 'run.cancelled':
       return { ...row, cancelRequested: true };
+    // The types of UNPROJECTED_ON_RUNS.
     case 'run.retry-requested':
     case 'run.plan-published': // recorded (the leader asks whether it is), projected nowhere
     case 'tasks.queued':

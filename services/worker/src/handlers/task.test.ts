@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { v4 as uuidv4 } from 'uuid';
 import { MAX_MESSAGE_BYTES, PermanentError, type ConveyorEvent, type TaskMessage } from '@conveyor/messages';
 import { createLogger } from '@conveyor/runtime';
@@ -32,6 +32,7 @@ function depsFor(calculation: LoadedCalculation) {
     selectionHash: async () => null,
     reuse: { find: async () => undefined, copy: async () => false },
     heartbeatMs: 60_000,
+    startedAfterMs: 0,
     logger: createLogger({ service: 'test', level: 'silent' }),
     now: () => new Date(),
     onTaskDone: () => undefined,
@@ -68,6 +69,68 @@ describe('handleTask', () => {
     });
     await handleTask(task, context, deps);
     expect(published.map((event) => event.type)).toContain('task.finished');
+  });
+
+  describe('task.started', () => {
+    const quick: LoadedCalculation = { name: 'huge', version: '1', run: async () => ({ summary: {} }) };
+
+    it('is published for every task, before task.finished, with WORKER_STARTED_AFTER_MS=0', async () => {
+      const { deps, published } = depsFor(quick);
+      await handleTask(task, context, deps);
+      expect(published.map((event) => event.type)).toEqual(['task.started', 'task.finished']);
+    });
+
+    it('is not published for a task done before WORKER_STARTED_AFTER_MS', async () => {
+      const { deps, published } = depsFor(quick);
+      deps.startedAfterMs = 3_600_000;
+      await handleTask(task, context, deps);
+      expect(published.map((event) => event.type)).toEqual(['task.finished']);
+    });
+
+    it('is published for a task still running after WORKER_STARTED_AFTER_MS, with its start time', async () => {
+      let announced: () => void = () => undefined;
+      const startedSeen = new Promise<void>((resolve) => (announced = resolve));
+      const { deps, published } = depsFor({
+        name: 'huge',
+        version: '1',
+        // Runs until its task.started is out.
+        run: async () => {
+          await startedSeen;
+          return { summary: {} };
+        },
+      });
+      deps.startedAfterMs = 1;
+      deps.publishEvent = async (event) => {
+        published.push(event);
+        if (event.type === 'task.started') announced();
+      };
+      const before = new Date();
+      await handleTask(task, context, deps);
+      expect(published.map((event) => event.type)).toEqual(['task.started', 'task.finished']);
+      const started = published[0]!;
+      expect(started.type === 'task.started' && Date.parse(started.data.startedAt)).toBeGreaterThanOrEqual(
+        before.getTime(),
+      );
+    });
+
+    it('is never published for a failed attempt that ended before it was due', async () => {
+      const { deps, published } = depsFor({
+        name: 'huge',
+        version: '1',
+        run: async () => {
+          throw new PermanentError('bad input');
+        },
+      });
+      deps.startedAfterMs = 1000;
+      vi.useFakeTimers();
+      try {
+        await expect(handleTask(task, context, deps)).rejects.toThrow('bad input');
+        vi.advanceTimersByTime(60_000); // ms: long past the moment its start was due
+      } finally {
+        vi.useRealTimers();
+      }
+      expect(published).toEqual([]);
+    });
   });
 
   describe('with reuse', () => {

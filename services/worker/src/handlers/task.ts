@@ -40,6 +40,8 @@ export type TaskDeps = {
     ) => Promise<boolean>;
   };
   heartbeatMs: number;
+  /** A task still running after this long (ms) publishes `task.started`; 0: every task, at once. */
+  startedAfterMs: number;
   logger: Logger;
   now: () => Date;
   onTaskDone: (calculation: string, outcome: 'finished' | 'reused' | 'cancelled', seconds: number) => void;
@@ -67,35 +69,40 @@ export async function handleTask(task: TaskMessage, context: TaskContext, deps: 
 
   const startedAt = deps.now();
   const clock = performance.now();
-  const started = announceStart(task, context, deps, startedAt);
-  const output = await runCalculation(task, context, deps, calculation);
-  const seconds = (deps.now().getTime() - startedAt.getTime()) / 1000;
-  if (!output) {
+  const start = announceStart(task, context, deps, startedAt);
+  try {
+    const output = await runCalculation(task, context, deps, calculation);
+    const seconds = (deps.now().getTime() - startedAt.getTime()) / 1000;
+    if (!output) {
+      context.releaseSlot();
+      await Promise.all([start.settle(), publishCancelled(task, deps)]);
+      deps.onTaskDone(task.calculation, 'cancelled', seconds);
+      return;
+    }
+    const computedMs = performance.now() - clock;
+    checkSummarySize(output);
+    await writeResults(task, context, deps, output, selectionHash);
+    const writtenMs = performance.now() - clock;
     context.releaseSlot();
-    await Promise.all([started, publishCancelled(task, deps)]);
-    deps.onTaskDone(task.calculation, 'cancelled', seconds);
-    return;
+    await Promise.all([
+      start.settle(),
+      reportFinished(task, context, deps, {
+        startedAt,
+        summary: output.summary,
+        resultRows: output.result?.rowCount ?? 0,
+        version: calculation.version,
+      }),
+    ]);
+    deps.onTaskDone(task.calculation, 'finished', seconds);
+    // Where a task's time goes (ms since it was taken), for tuning.
+    deps.logger.debug(
+      { taskId: task.task_id, computedMs, writtenMs, doneMs: performance.now() - clock },
+      'task finished',
+    );
+  } finally {
+    // A failed attempt is reported by task.failed: a start not yet announced never is.
+    start.settle().catch(() => undefined);
   }
-  const computedMs = performance.now() - clock;
-  checkSummarySize(output);
-  await writeResults(task, context, deps, output, selectionHash);
-  const writtenMs = performance.now() - clock;
-  context.releaseSlot();
-  await Promise.all([
-    started,
-    reportFinished(task, context, deps, {
-      startedAt,
-      summary: output.summary,
-      resultRows: output.result?.rowCount ?? 0,
-      version: calculation.version,
-    }),
-  ]);
-  deps.onTaskDone(task.calculation, 'finished', seconds);
-  // Where a task's time goes (ms since it was taken), for tuning.
-  deps.logger.debug(
-    { taskId: task.task_id, computedMs, writtenMs, doneMs: performance.now() - clock },
-    'task finished',
-  );
 }
 
 /**
@@ -170,25 +177,40 @@ function publishCancelled(task: TaskMessage, deps: TaskDeps): Promise<void> {
 }
 
 /**
- * Publishes `task.started`, not awaited here: the calculation need not wait for the broker. Its
- * confirm is awaited with task.finished's (same channel, so published before it), before the ack.
+ * Publishes `task.started` once the task has run `startedAfterMs` (0: at once), not awaited here: the
+ * calculation need not wait for the broker. A task done sooner never announces its start: it goes
+ * from QUEUED to FINISHED, one event instead of two (DESIGN §2.4). `settle` drops a start not yet
+ * due and resolves once a published one is confirmed (awaited with task.finished's, before the ack).
  */
 function announceStart(task: TaskMessage, context: TaskContext, deps: TaskDeps, startedAt: Date) {
-  const started = deps.publishEvent(
-    createEvent('task.started', {
-      ...eventBase(task),
-      data: {
-        attempt: context.attempt,
-        workerId: deps.workerId,
-        startedAt: startedAt.toISOString(),
-        generation: task.generation,
-      },
-      now: startedAt,
-    }),
-  );
-  // A failed attempt is reported by task.failed, whatever became of its task.started.
-  started.catch(() => undefined);
-  return started;
+  let started: Promise<void> | undefined;
+  const publish = () => {
+    // async: a refused envelope rejects `started` instead of throwing in the timer.
+    started = (async () =>
+      deps.publishEvent(
+        createEvent('task.started', {
+          ...eventBase(task),
+          data: {
+            attempt: context.attempt,
+            workerId: deps.workerId,
+            startedAt: startedAt.toISOString(),
+            generation: task.generation,
+          },
+          now: startedAt,
+        }),
+      ))();
+    // A failed attempt is reported by task.failed, whatever became of its task.started.
+    started.catch(() => undefined);
+  };
+  let timer: NodeJS.Timeout | undefined;
+  if (deps.startedAfterMs === 0) publish();
+  else timer = setTimeout(publish, deps.startedAfterMs);
+  return {
+    settle: async () => {
+      clearTimeout(timer);
+      await started;
+    },
+  };
 }
 
 /**

@@ -38,7 +38,8 @@ export async function startFaultPipeline(
   let faults: DatabaseFaults | undefined;
   const pipeline = await startTestPipeline({
     ...options,
-    env: { CALCULATION_MODULES: fixtures, ...options.env },
+    // Every task announces its start: the checks find a killed worker's tasks by their task.started.
+    env: { CALCULATION_MODULES: fixtures, WORKER_STARTED_AFTER_MS: '0', ...options.env },
     serviceDatabaseUrl: async (database) => (faults = await createDatabaseFaults(database)).url,
   });
   const databaseFaults = faults!;
