@@ -2,6 +2,7 @@ import amqplib from 'amqplib';
 import { resolveTestServices, trackResource } from '@conveyor/runtime/testing';
 import { createBroker, type Broker, type BrokerOptions } from './broker.js';
 import type { Subscription } from './consumer.js';
+import { brokerNames } from './names.js';
 import { deleteNamespace } from './namespace.js';
 
 export { deleteNamespace, purgeNamespace } from './namespace.js';
@@ -70,10 +71,8 @@ export async function createTestBroker(options: BrokerOptions): Promise<Broker> 
 export type DeadLetter = { content: string; headers: Record<string, unknown> };
 
 /** Takes every message from a dead-letter queue (acking them), for assertions. */
-export async function readDeadLetters(amqpUrl: string, queue: string): Promise<DeadLetter[]> {
-  const connection = await amqplib.connect(amqpUrl);
-  try {
-    const channel = await connection.createChannel();
+export function readDeadLetters(amqpUrl: string, queue: string): Promise<DeadLetter[]> {
+  return withChannel(amqpUrl, async (channel) => {
     const letters: DeadLetter[] = [];
     for (;;) {
       const message = await channel.get(queue, { noAck: true });
@@ -83,9 +82,79 @@ export async function readDeadLetters(amqpUrl: string, queue: string): Promise<D
         headers: message.properties.headers ?? {},
       });
     }
-    await channel.close();
     return letters;
+  });
+}
+
+/** A connection and channel for one look at the broker, closed afterwards. */
+async function withChannel<T>(amqpUrl: string, work: (channel: amqplib.Channel) => Promise<T>): Promise<T> {
+  const connection = await amqplib.connect(amqpUrl);
+  try {
+    const channel = await connection.createChannel();
+    const result = await work(channel);
+    await channel.close();
+    return result;
   } finally {
     await connection.close();
   }
+}
+
+/**
+ * Messages ready in a queue (a passive declare; unacked ones are not counted). A quorum queue's count
+ * can lag by a moment: poll it.
+ */
+export function queueDepth(amqpUrl: string, queue: string): Promise<number> {
+  return withChannel(amqpUrl, async (channel) => (await channel.checkQueue(queue)).messageCount);
+}
+
+export type TappedEvent = { id: string; type: string; runId: string; data: Record<string, unknown> };
+
+export type EventTap = {
+  /** Every event the tap received since it was created, in the order the broker delivered them. */
+  read: () => Promise<TappedEvent[]>;
+  /** How many `type` events (of `runId`, if given) were published: copies with the same id included. */
+  count: (type: string, runId?: string) => Promise<number>;
+  /** Deletes the tap's queue. */
+  close: () => Promise<void>;
+};
+
+/**
+ * A queue of its own bound to the namespace's events exchange: it counts what was *published*, each
+ * copy, where the event store keeps one row per id. Durable and not exclusive, so it keeps counting
+ * through a closed connection or a broker restart; `close` deletes it. The exchange must exist.
+ */
+export async function createEventTap(
+  amqpUrl: string,
+  namespace: string,
+  routingKeys: string[] = ['#'],
+): Promise<EventTap> {
+  const names = brokerNames(namespace);
+  const queue = `${namespace}.tap.${Math.random().toString(36).slice(2, 10)}`;
+  await withChannel(amqpUrl, async (channel) => {
+    await channel.assertQueue(queue, { durable: true, arguments: { 'x-queue-type': 'classic' } });
+    for (const key of routingKeys) await channel.bindQueue(queue, names.eventsExchange, key);
+  });
+  const received: TappedEvent[] = [];
+  const read = async () => {
+    await withChannel(amqpUrl, async (channel) => {
+      for (;;) {
+        const message = await channel.get(queue, { noAck: true });
+        if (!message) break;
+        received.push(JSON.parse(message.content.toString('utf8')) as TappedEvent);
+      }
+    });
+    return [...received];
+  };
+  const close = async () => {
+    untrack();
+    await withChannel(amqpUrl, (channel) => channel.deleteQueue(queue));
+  };
+  const untrack = trackResource('broker queue', queue, close);
+  return {
+    read,
+    count: async (type, runId) =>
+      (await read()).filter((event) => event.type === type && (runId === undefined || event.runId === runId))
+        .length,
+    close,
+  };
 }

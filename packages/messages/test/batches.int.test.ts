@@ -4,8 +4,8 @@ import type { Broker } from '../src/broker.js';
 import { PermanentError, TransientError } from '../src/errors.js';
 import type { ConveyorEvent } from '../src/events.js';
 import { brokerNames } from '../src/names.js';
-import { createTestBroker, createTestNamespace } from '../src/testing.js';
-import { deadLettersOf, readyCount, runRequested, silentLogger, waitFor } from './support.js';
+import { createTestBroker, createTestNamespace, queueDepth } from '../src/testing.js';
+import { deadLettersOf, runRequested, silentLogger, waitFor } from './support.js';
 
 let ns: Awaited<ReturnType<typeof createTestNamespace>>;
 let broker: Broker;
@@ -57,7 +57,7 @@ describe('subscribeEventBatches', () => {
         .sort(),
     ).toEqual(events.map((event) => event.id).sort());
     // nothing unacked went back to the queue when the consumer closed
-    expect(await readyCount(ns.amqpUrl, names.eventsQueue('poller'))).toBe(0);
+    expect(await queueDepth(ns.amqpUrl, names.eventsQueue('poller'))).toBe(0);
   });
 
   it('splits a batch a permanent error fails, so that only the bad event is dead-lettered', async () => {
@@ -115,7 +115,7 @@ describe('subscribeEventBatches', () => {
     await closing.close();
 
     await waitFor(
-      async () => ((await readyCount(ns.amqpUrl, names.eventsQueue('poller'))) === 5 ? true : undefined),
+      async () => ((await queueDepth(ns.amqpUrl, names.eventsQueue('poller'))) === 5 ? true : undefined),
       'the five events back in the queue',
     );
   });
