@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   claimCompletion,
   findCompletableRuns,
@@ -14,6 +15,8 @@ export type CompletionDeps = {
   publishEvents: (events: ConveyorEvent[]) => Promise<void>;
   logger: Logger;
   onCompleted: (completion: Completion) => void;
+  /** Test only (POLLER_FAILPOINT_CLAIM_PAUSE_MS): ms to pause between a claim and its publish. */
+  claimPauseMs?: number;
 };
 
 function completedEvent(completion: Completion) {
@@ -44,6 +47,10 @@ export async function completeRuns(runIds: string[] | undefined, deps: Completio
     if (await claimCompletion(deps.db, completion)) claimed.push(completion);
   }
   if (claimed.length === 0) return;
+  if (deps.claimPauseMs) {
+    deps.logger.warn({ runIds: claimed.map((c) => c.runId) }, 'failpoint: pausing after the claim');
+    await sleep(deps.claimPauseMs);
+  }
   await deps.publishEvents(claimed.map(completedEvent));
   for (const completion of claimed) {
     await markCompletionPublished(deps.db, completion.runId, completion.generation);
