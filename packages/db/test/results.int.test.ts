@@ -197,8 +197,8 @@ describe('reuse', () => {
         return row!;
       }),
     );
-    expect({ ...to, taskId: source, runId: earlierRun, writes: from.writes }).toEqual(from);
-    expect([from.writes, to.writes]).toEqual([1, 2]);
+    expect({ ...to, taskId: source, runId: earlierRun, writes: from!.writes }).toEqual(from);
+    expect([from!.writes, to!.writes]).toEqual([1, 2]);
     expect(await streamed(laterRun)).toEqual(await streamed(earlierRun));
     const missing = '7d0f0c52-1b8e-4a53-9d1e-0000000000c1';
     expect(await copyTaskResult(database.db, { ...copy, taskId: missing, fromTaskId: missing })).toBe(false);
