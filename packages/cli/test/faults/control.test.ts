@@ -122,7 +122,7 @@ describe('control', () => {
     const check = await checkRun(p, runId, request);
     expect(run.status).toBe('SUCCEEDED');
     expect(run.generation).toBe(1);
-    expectIntact(check, 12, 2);
+    expectIntact(check, 12, { completedEvents: 2 });
     // The history: selection 2 failed in generation 0 and finished in generation 1; nothing else re-ran.
     const history = await queryRows(
       p,

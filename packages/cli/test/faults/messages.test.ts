@@ -133,6 +133,13 @@ describe('poison and duplicate messages', () => {
     const run = await p.waitForRun(runId);
     const check = await checkRun(p, runId, request);
     expect(run.status).toBe('SUCCEEDED');
+    // Every partition written once per computation (twice each), and with two pollers `run.completed`
+    // published once (counted on the broker: the event store would keep one of several copies).
+    const [writes] = await queryRows(
+      p,
+      sql`SELECT SUM(writes) AS n, MIN(writes) AS least FROM task_results WHERE run_id = ${runId}`,
+    );
+    expect([Number(writes?.n), Number(writes?.least)]).toEqual([finishedEvents, 2]);
     expectIntact(check, 120);
     // Each recorded event once: the replayed ones were recognised by their ids.
     const [distinct] = await queryRows(

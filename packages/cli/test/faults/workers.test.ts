@@ -7,6 +7,7 @@ import {
   checkRun,
   crashed,
   expectIntact,
+  redeliveries,
   redeliveryMs,
   report,
   waitForFinishedTasks,
@@ -33,11 +34,18 @@ describe('worker faults', () => {
     const run = await pipeline.waitForRun(runId);
     const check = await checkRun(pipeline, runId, request);
     expect(run.status).toBe('SUCCEEDED');
-    expectIntact(check, 120);
+    // The default worker id is host-pid: the victim's in-flight tasks were started again by another
+    // worker (redelivered), every one of them.
+    const victimId = `${hostname()}-${victim.child.pid}`;
+    const redelivered = await redeliveries(pipeline, runId, victimId);
+    expect(redelivered.held).toBeGreaterThan(0);
+    expect(redelivered.redelivered).toBe(redelivered.held);
+    // A partition written twice only for a task the victim wrote and died before finishing.
+    expect(check.rewritten).toBeLessThanOrEqual(redelivered.held);
+    expectIntact(check, 120, { rewritten: check.rewritten });
     expect(crashed(pipeline, new Set([victim.name]))).toEqual([]);
-    // The default worker id is host-pid: the victim's in-flight tasks, finished by another worker.
     await report('worker SIGKILLed mid-run (restarted)', check, {
-      recoveryMs: await redeliveryMs(pipeline, runId, `${hostname()}-${victim.child.pid}`, killedAt),
+      recoveryMs: await redeliveryMs(pipeline, runId, victimId, killedAt),
     });
   });
 
@@ -59,6 +67,8 @@ describe('worker faults', () => {
     const run = await pipeline.waitForRun(runId);
     const check = await checkRun(pipeline, runId, request);
     expect(run.status).toBe('SUCCEEDED');
+    // Nothing redelivered: every task started once, its partition written once.
+    expect((await redeliveries(pipeline, runId)).startedTwice).toBe(0);
     expectIntact(check, 120);
     expect(crashed(pipeline, new Set(stopped.map((worker) => worker.name)))).toEqual([]);
     await report('two of three workers SIGTERMed mid-run (scale-down)', check, {
@@ -104,7 +114,12 @@ describe('worker faults', () => {
     const check = await checkRun(p, runId, large);
     expect(run.status).toBe('SUCCEEDED');
     expect(killed.size).toBeGreaterThanOrEqual(3);
-    expectIntact(check, 2000);
+    // The kills were felt (tasks started again), and a partition was written twice only for a task
+    // whose computation was lost with its worker, never more.
+    const { startedTwice } = await redeliveries(p, runId);
+    expect(startedTwice).toBeGreaterThan(0);
+    expect(check.rewritten).toBeLessThanOrEqual(startedTwice);
+    expectIntact(check, 2000, { rewritten: check.rewritten });
     expect(crashed(p, killed)).toEqual([]);
     await report(`kill loop: ${killed.size} workers SIGKILLed during a 2,000-task run`, check);
   }, 600_000);
