@@ -151,6 +151,16 @@ export async function recoveryMs(p: TestPipeline, runId: string, since: Date): P
 }
 
 /**
+ * Milliseconds from `since` (the end of a fault) to the run's terminal state (its `run.completed`, by
+ * the poller's clock); 0 when the run ended before the fault did, null while it has not ended.
+ */
+export async function terminalMs(p: TestPipeline, runId: string, since: Date): Promise<number | null> {
+  const [row] = await rows(p, sql`SELECT completed_at AS at FROM runs WHERE id = ${runId}`);
+  if (typeof row?.at !== 'string') return null;
+  return Math.max(0, datetimeMs(row.at) - since.getTime());
+}
+
+/**
  * Milliseconds from `since` (a worker's death) until every task the worker had started and not
  * finished was finished by another: the redelivery's recovery time. Null if it held none.
  */
@@ -231,6 +241,21 @@ export async function replayRecordedEvents(p: TestPipeline, runId: string): Prom
     );
   }
   return events.length;
+}
+
+/** Polls `read` every 50 ms until it returns something other than undefined. */
+export async function waitUntil<T>(
+  read: () => Promise<T | undefined>,
+  what: string,
+  timeoutMs = 120_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const value = await read();
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
 }
 
 /** Waits until `count` tasks of the run are FINISHED (or any, by default). */
