@@ -9,6 +9,7 @@ import {
   checkRun,
   crashed,
   expectIntact,
+  recoveryMs,
   report,
   terminalMs,
   waitForFinishedTasks,
@@ -41,7 +42,8 @@ describe('the real daemons stopped and started', () => {
     expectIntact(check, 120, { rewritten: check.rewritten });
     expect(crashed(p)).toEqual([]);
     await report('the MariaDB daemon shut down for 5 s mid-run, then started', check, {
-      recoveryMs: await terminalMs(p, runId, startedAt),
+      recoveryMs: await recoveryMs(p, runId, startedAt),
+      terminalMs: await terminalMs(p, runId, startedAt),
     });
   });
 
@@ -78,7 +80,8 @@ describe('the real daemons stopped and started', () => {
       'the RabbitMQ application stopped (stop_app) for 5 s while a 2,000-task run was planned',
       check,
       {
-        recoveryMs: await terminalMs(p, runId, startedAt),
+        recoveryMs: await recoveryMs(p, runId, startedAt),
+        terminalMs: await terminalMs(p, runId, startedAt),
       },
     );
   });

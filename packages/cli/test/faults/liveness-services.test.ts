@@ -14,6 +14,7 @@ import {
   crashed,
   expectIntact,
   queryRows,
+  recoveryMs,
   report,
   terminalMs,
   waitUntil,
@@ -69,7 +70,8 @@ describe('liveness when services fail around a plan', () => {
     expectIntact(check, 120);
     expect(crashed(p)).toEqual([]);
     await report('poller paused (SIGSTOP) for 15 s while the run was requested and planned', check, {
-      recoveryMs: await terminalMs(p, runId, resumedAt),
+      recoveryMs: await recoveryMs(p, runId, resumedAt),
+      terminalMs: await terminalMs(p, runId, resumedAt),
       outcome: `${run.status}; planned and computed while the poller slept`,
     });
   });
@@ -90,7 +92,8 @@ describe('liveness when services fail around a plan', () => {
     expectIntact(check, 120);
     expect(crashed(p, new Set([poller.name]))).toEqual([]);
     await report('poller SIGKILLed while the run was requested and planned, then replaced', check, {
-      recoveryMs: await terminalMs(p, runId, replacedAt),
+      recoveryMs: await recoveryMs(p, runId, replacedAt),
+      terminalMs: await terminalMs(p, runId, replacedAt),
     });
   });
 
@@ -137,7 +140,8 @@ describe('liveness when services fail around a plan', () => {
         `leader SIGKILLed mid-publish of 5,000 tasks (${depthAtKill} on the queue), replaced`,
         check,
         {
-          recoveryMs: await terminalMs(p, runId, replacedAt),
+          recoveryMs: await recoveryMs(p, runId, replacedAt),
+          terminalMs: await terminalMs(p, runId, replacedAt),
           outcome: `${run.status}; the plan published again by the new leader`,
         },
       );
@@ -184,7 +188,8 @@ describe('liveness when services fail around a plan', () => {
       expect(await built.count('topology.built', runId)).toBe(1);
       expect(crashed(p, new Set([topology.name]))).toEqual([]);
       await report('topology service SIGKILLed while building 100,000 nodes, restarted', check, {
-        recoveryMs: await terminalMs(p, runId, restartedAt),
+        recoveryMs: await recoveryMs(p, runId, restartedAt),
+        terminalMs: await terminalMs(p, runId, restartedAt),
       });
     } finally {
       await built.close();
@@ -220,7 +225,8 @@ describe('liveness when services fail around a plan', () => {
       'poller SIGKILLed between claiming a completion and publishing it, a second running',
       check,
       {
-        recoveryMs: await terminalMs(p, runId, killedAt),
+        recoveryMs: await recoveryMs(p, runId, killedAt),
+        terminalMs: await terminalMs(p, runId, killedAt),
         outcome: `${run.status}; run.completed published once, by the other poller`,
       },
     );
@@ -256,7 +262,8 @@ describe('liveness when services fail around a plan', () => {
     expect(Number(stored?.n)).toBe(0);
     expect(crashed(p)).toEqual([]);
     await report('an unstorable event (run.planned, taskCount 3e9), then a normal run', check, {
-      recoveryMs: await terminalMs(p, runId, publishedAt),
+      recoveryMs: await recoveryMs(p, runId, publishedAt),
+      terminalMs: await terminalMs(p, runId, publishedAt),
       outcome: `${run.status}; the event dead-lettered with the SQL error`,
     });
   });

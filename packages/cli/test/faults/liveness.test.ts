@@ -119,6 +119,7 @@ describe('liveness', () => {
       expectIntact(await checkRun(p, runId, runRequest), 3, { completedEvents: 2 });
       await report('plug-in kills its worker on one task (restarted each time)', await checkRun(p, runId), {
         recoveryMs,
+        terminalMs: recoveryMs,
         outcome: 'FAILED (delivery limit), then SUCCEEDED after retryFailedTasks',
       });
     } finally {

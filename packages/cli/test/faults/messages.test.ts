@@ -12,6 +12,7 @@ import {
   queryRows,
   replayRecordedEvents,
   report,
+  terminalMs,
   waitForFinishedTasks,
 } from './support/checks.js';
 
@@ -57,6 +58,7 @@ describe('poison and duplicate messages', () => {
     await p.broker.publishRaw('events', { ...envelope, version: 99 }, { routingKey });
     await p.broker.publishRaw('events', envelope, { routingKey });
     await p.broker.publishRaw('events', oversized, { routingKey });
+    const poisonedAt = new Date();
 
     const run = await p.waitForRun(runId);
     const check = await checkRun(p, runId, request);
@@ -85,6 +87,7 @@ describe('poison and duplicate messages', () => {
     expect(Number(recorded?.n)).toBe(0);
     expect(crashed(p)).toEqual([]);
     await report('7 poison messages (not JSON, schema-invalid, unknown version, oversized) mid-run', check, {
+      terminalMs: await terminalMs(p, runId, poisonedAt),
       outcome: `${run.status}; ${taskLetters.length + eventLetters.length} dead-lettered with reasons`,
     });
   });
@@ -117,6 +120,7 @@ describe('poison and duplicate messages', () => {
     );
     // Every event recorded so far again (run.requested, run.planned, the tasks.queued batches, …).
     const replayed = await replayRecordedEvents(p, runId);
+    const replayedAt = new Date();
 
     await p.waitForRun(runId);
     // Every duplicate delivery computed (one more task.finished each), even after the run completed.
@@ -151,6 +155,7 @@ describe('poison and duplicate messages', () => {
     await report(
       `duplicates: 120 tasks delivered twice, ${replayed} events replayed, a second poller`,
       check,
+      { terminalMs: await terminalMs(p, runId, replayedAt) },
     );
   });
 });

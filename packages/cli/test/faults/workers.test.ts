@@ -10,6 +10,7 @@ import {
   redeliveries,
   redeliveryMs,
   report,
+  terminalMs,
   waitForFinishedTasks,
   type RunRequest,
 } from './support/checks.js';
@@ -46,6 +47,7 @@ describe('worker faults', () => {
     expect(crashed(pipeline, new Set([victim.name]))).toEqual([]);
     await report('worker SIGKILLed mid-run (restarted)', check, {
       recoveryMs: await redeliveryMs(pipeline, runId, victimId, killedAt),
+      terminalMs: await terminalMs(pipeline, runId, killedAt),
     });
   });
 
@@ -63,6 +65,7 @@ describe('worker faults', () => {
     stopped.forEach((worker) => worker.child.kill('SIGTERM'));
     const codes = await Promise.all(stopped.map(async (worker) => (await worker.exited).code));
     expect(codes).toEqual([0, 0]);
+    const stoppedAt = new Date();
 
     const run = await pipeline.waitForRun(runId);
     const check = await checkRun(pipeline, runId, request);
@@ -72,6 +75,7 @@ describe('worker faults', () => {
     expectIntact(check, 120);
     expect(crashed(pipeline, new Set(stopped.map((worker) => worker.name)))).toEqual([]);
     await report('two of three workers SIGTERMed mid-run (scale-down)', check, {
+      terminalMs: await terminalMs(pipeline, runId, stoppedAt),
       outcome: `${run.status}; both stopped workers exited 0`,
     });
   });
@@ -95,6 +99,7 @@ describe('worker faults', () => {
     const ready = new Set(p.stack.processes().filter((w) => w.service === 'worker'));
     const replacements: Promise<void>[] = [];
     let done = false;
+    let lastKillAt = new Date();
     const completion = p.waitForRun(runId, 540_000).finally(() => (done = true));
     // The loop: every 2–4 s, SIGKILL a random ready worker; a new one starts in its place meanwhile.
     while (!done) {
@@ -106,6 +111,7 @@ describe('worker faults', () => {
       if (done || !victim) continue;
       ready.delete(victim);
       victim.child.kill('SIGKILL');
+      lastKillAt = new Date();
       killed.add(victim.name);
       replacements.push(p.stack.addWorker().then((worker) => void ready.add(worker)));
     }
@@ -121,6 +127,8 @@ describe('worker faults', () => {
     expect(check.rewritten).toBeLessThanOrEqual(startedTwice);
     expectIntact(check, 2000, { rewritten: check.rewritten });
     expect(crashed(p, killed)).toEqual([]);
-    await report(`kill loop: ${killed.size} workers SIGKILLed during a 2,000-task run`, check);
+    await report(`kill loop: ${killed.size} workers SIGKILLed during a 2,000-task run`, check, {
+      terminalMs: await terminalMs(p, runId, lastKillAt),
+    });
   }, 600_000);
 });

@@ -292,7 +292,7 @@ export { rows as queryRows };
 export async function report(
   fault: string,
   check: RunCheck,
-  result: { recoveryMs?: number | null; outcome?: string } = {},
+  result: { recoveryMs?: number | null; terminalMs?: number | null; outcome?: string } = {},
 ) {
   const row: FaultReportRow = {
     fault,
@@ -301,6 +301,7 @@ export async function report(
     lost: check.lost,
     duplicated: check.duplicated,
     recoveryMs: result.recoveryMs ?? null,
+    terminalMs: result.terminalMs ?? null,
     outcome: result.outcome ?? check.status,
   };
   await appendFile(REPORT_FILE, `${JSON.stringify(row)}\n`);
