@@ -8,6 +8,8 @@ export default defineConfig({
   test: {
     ...shared.test,
     include: ['test/faults/**/*.test.ts'],
+    // The real daemons stopped: alone, after everything else (`test:daemons`, vitest.daemons.config.ts).
+    exclude: ['test/faults/daemons.test.ts'],
     fileParallelism: false,
     testTimeout: 300_000,
     hookTimeout: 180_000,

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { v4 as uuidv4 } from 'uuid';
 import { sql } from 'drizzle-orm';
 import { BATCH_ROUTING_KEY, BATCH_TYPE, type ConveyorEvent, type TaskMessage } from '@conveyor/messages';
-import { tapEvents } from '@conveyor/messages/testing';
+import { createEventTap, type EventTap } from '@conveyor/messages/testing';
 import { startTestPipeline, type TestPipeline } from './support/pipeline.js';
 
 const topologySource = 'synthetic:substations=4&nodes=10&seed=5';
@@ -12,12 +12,12 @@ const window = { from: '2023-01-01 00:00', to: '2023-01-31 23:59', chunk: 'month
 
 let pipeline: TestPipeline;
 /** Every task event and batch message published on the events exchange, as the broker routed it. */
-let tap: Awaited<ReturnType<typeof tapEvents>>;
+let tap: EventTap;
 
 beforeAll(async () => {
   // No Conveyor worker yet: the first run's tasks are the foreign worker's.
   pipeline = await startTestPipeline({ workers: 0 });
-  tap = await tapEvents(pipeline.namespace.amqpUrl, pipeline.namespace.namespace, [
+  tap = await createEventTap(pipeline.namespace.amqpUrl, pipeline.namespace.namespace, [
     'task.*',
     BATCH_ROUTING_KEY,
   ]);
@@ -37,8 +37,7 @@ async function eventTypes(runId: string) {
 }
 
 /** The tapped messages, parsed, with their routing keys. */
-const tapped = () =>
-  tap.messages.map((m) => ({ routingKey: m.routingKey, body: JSON.parse(m.content) as { runId?: string } }));
+const tapped = () => tap.messages();
 
 /** A task event as a worker in another language writes it: a plain JSON envelope. */
 const envelope = (type: string, task: TaskMessage, data: object) =>
@@ -103,7 +102,7 @@ describe('task outcomes on the broker', () => {
     expect(run.status).toBe('SUCCEEDED');
     expect(foreign.done).toHaveLength(4);
     expect(await eventTypes(runId)).toEqual({ 'task.started': 4, 'task.finished': 4 });
-    const ofRun = tapped().filter((m) => m.body.runId === runId);
+    const ofRun = (await tapped()).filter((m) => m.body.runId === runId);
     expect(ofRun.map((m) => m.routingKey).sort()).toEqual([
       ...Array<string>(4).fill('task.finished'),
       ...Array<string>(4).fill('task.started'),
@@ -121,7 +120,7 @@ describe('task outcomes on the broker', () => {
     // Each no-op task went from QUEUED to FINISHED: one event, no task.started (WORKER_STARTED_AFTER_MS).
     expect(await eventTypes(runId)).toEqual({ 'task.finished': 4 });
     type Batch = { type: string; events: { type: string; runId: string; taskId: string }[] };
-    const batches = tapped()
+    const batches = (await tapped())
       .filter((m) => m.routingKey === BATCH_ROUTING_KEY)
       .map((m) => m.body as unknown as Batch)
       .filter((batch) => batch.events.some((event) => event.runId === runId));
@@ -131,6 +130,8 @@ describe('task outcomes on the broker', () => {
     expect(entries.map((event) => event.type)).toEqual(Array<string>(4).fill('task.finished'));
     expect(new Set(entries.map((event) => event.taskId)).size).toBe(4);
     // No single task envelope of this run: every outcome came in a batch.
-    expect(tapped().filter((m) => m.routingKey !== BATCH_ROUTING_KEY && m.body.runId === runId)).toEqual([]);
+    expect(
+      (await tapped()).filter((m) => m.routingKey !== BATCH_ROUTING_KEY && m.body.runId === runId),
+    ).toEqual([]);
   });
 });

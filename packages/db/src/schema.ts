@@ -172,6 +172,11 @@ export const taskResults = mysqlTable(
     data: mediumblob('data').notNull(),
     /** The selection's content hash in the task's topology (NULL when unknown): what `reuse` looks up. */
     selectionHash: char('selection_hash', { length: 64 }),
+    /**
+     * How many times the partition was written (1 by the first write, +1 by each later one): what the
+     * fault suite reads to tell a task computed once from one computed again after a redelivery.
+     */
+    writes: int('writes').notNull().default(1),
   },
   (t) => [
     index('task_results_export').on(t.runId, t.selection, t.startDate),

@@ -62,6 +62,7 @@ describe('migrate', () => {
         '0007_topology_source_key_index',
         '0008_reuse_columns',
         '0009_task_results_reuse_index',
+        '0010_task_results_writes',
       ]);
       const second = await migrate(url.toString());
       expect(second).toEqual({ database: `${database.name}_m`, applied: [] });

@@ -75,10 +75,12 @@ describe('task results', () => {
     );
     await writeTaskResults(database.db, taskPartitionOf(ids, [row('1', '2023-01-01 00:00', 'a', 13)]));
     expect((await streamed(runId)).map((r) => [r.cableId, r.peakKw])).toEqual([['a', 13]]);
-    const [stored] = await database.pool.query('SELECT row_count FROM task_results WHERE run_id = ?', [
-      runId,
-    ]);
-    expect(stored).toEqual([{ row_count: 1 }]);
+    const [stored] = await database.pool.query(
+      'SELECT row_count, writes FROM task_results WHERE run_id = ?',
+      [runId],
+    );
+    // Both writes counted: a test can tell a task computed twice from one computed once.
+    expect(stored).toEqual([{ row_count: 1, writes: 2 }]);
     expect(await summarizeResults(database.db, runId)).toEqual({
       rows: 1,
       cables: 1,
@@ -195,7 +197,8 @@ describe('reuse', () => {
         return row!;
       }),
     );
-    expect({ ...to, taskId: source, runId: earlierRun }).toEqual(from);
+    expect({ ...to, taskId: source, runId: earlierRun, writes: from!.writes }).toEqual(from);
+    expect([from!.writes, to!.writes]).toEqual([1, 2]);
     expect(await streamed(laterRun)).toEqual(await streamed(earlierRun));
     const missing = '7d0f0c52-1b8e-4a53-9d1e-0000000000c1';
     expect(await copyTaskResult(database.db, { ...copy, taskId: missing, fromTaskId: missing })).toBe(false);

@@ -5,6 +5,7 @@ import { createEvent } from './create-event.js';
 import { PermanentError } from './errors.js';
 import { ConveyorEvent } from './events.js';
 import { parseEvent } from './parse.js';
+import { TaskMessage } from './task.js';
 import { listProblems, truncateText } from './truncate.js';
 
 const json = (value: unknown) => Buffer.from(JSON.stringify(value));
@@ -60,6 +61,32 @@ describe('envelope bounds', () => {
     expect(ConveyorEvent.safeParse({ ...base, data: { requestedBy: 'r'.repeat(129) } }).success).toBe(false);
     expect(ConveyorEvent.safeParse(failed('r'.repeat(8193))).success).toBe(false);
     expect(ConveyorEvent.safeParse(failed(truncateText('r'.repeat(100_000)))).success).toBe(true);
+  });
+
+  it('refuses an attempt over 1,000 and a generation over 10,000', () => {
+    const started = (attempt: number, generation: number) => ({
+      ...createEvent('task.started', {
+        runId,
+        taskId: uuidv4(),
+        producer: 'worker',
+        data: { attempt: 1, workerId: 'w', startedAt: new Date().toISOString(), generation: 0 },
+      }),
+      data: { attempt, workerId: 'w', startedAt: new Date().toISOString(), generation },
+    });
+    expect(ConveyorEvent.safeParse(started(1000, 10_000)).success).toBe(true);
+    expect(ConveyorEvent.safeParse(started(1001, 0)).success).toBe(false);
+    expect(ConveyorEvent.safeParse(started(1, 10_001)).success).toBe(false);
+    const task = {
+      run_id: runId,
+      task_id: uuidv4(),
+      selection: '1',
+      start_date: '2023-01-01 00:00',
+      end_date: '2023-01-31 23:59',
+      topology_id: 't',
+      calculation: 'grid-load',
+    };
+    expect(TaskMessage.safeParse({ ...task, generation: 10_000 }).success).toBe(true);
+    expect(TaskMessage.safeParse({ ...task, generation: 10_001 }).success).toBe(false);
   });
 
   it('dead-letters, on the way in, a reason over 8 KiB', () => {

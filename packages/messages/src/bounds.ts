@@ -16,6 +16,10 @@ export const BOUNDS = {
   source: 1024,
   /** Reasons and error messages (characters): a text column holds 64 KiB, 8 Ki characters of utf8mb4 fit. */
   reason: MAX_REASON_CHARS,
+  /** A task's attempts: far above any retry policy (TASK_MAX_ATTEMPTS is capped at it), far inside an INT. */
+  attempt: 1000,
+  /** A run's generations (one per retry): far above any real history, far inside an INT. */
+  generation: 10_000,
 } as const;
 
 /** Larger messages are refused: no legitimate message comes near it (a tasks.queued batch is ~150 kB). */

@@ -35,13 +35,13 @@ export const TaskCounts = z.object({
 });
 export type TaskCounts = z.infer<typeof TaskCounts>;
 
-const Generation = z.number().int().nonnegative();
+const Generation = z.number().int().nonnegative().max(BOUNDS.generation);
 /** Bounded strings (DESIGN §2.1): each fits the column that stores it. */
 const Id = z.string().min(1).max(BOUNDS.id);
 const Name = z.string().min(1).max(BOUNDS.name);
 const Reason = z.string().min(1).max(BOUNDS.reason);
 const RequestedBy = z.string().min(1).max(BOUNDS.requestedBy);
-const Attempt = z.number().int().positive();
+const Attempt = z.number().int().positive().max(BOUNDS.attempt);
 
 export const RunRequestedData = z.object({
   window: z.object({ start: TaskDate, end: TaskDate }),

@@ -14,7 +14,7 @@ export const TaskMessage = z.object({
   end_date: TaskDate,
   topology_id: z.string().min(1).max(BOUNDS.name),
   calculation: z.string().min(1).max(BOUNDS.name),
-  generation: z.number().int().nonnegative(),
+  generation: z.number().int().nonnegative().max(BOUNDS.generation),
   /** The run asked for `reuse`: an equal finished task of an earlier run gives its result partition. */
   reuse: z.boolean().optional(),
 });

@@ -2,6 +2,7 @@ import amqplib from 'amqplib';
 import { resolveTestServices, trackResource } from '@conveyor/runtime/testing';
 import { createBroker, type Broker, type BrokerOptions } from './broker.js';
 import type { Subscription } from './consumer.js';
+import { BATCH_TYPE } from './batch.js';
 import { brokerNames } from './names.js';
 import { deleteNamespace } from './namespace.js';
 import { parseTaskPayload } from './parse.js';
@@ -73,10 +74,8 @@ export async function createTestBroker(options: BrokerOptions): Promise<Broker> 
 export type DeadLetter = { content: string; headers: Record<string, unknown> };
 
 /** Takes every message from a dead-letter queue (acking them), for assertions. */
-export async function readDeadLetters(amqpUrl: string, queue: string): Promise<DeadLetter[]> {
-  const connection = await amqplib.connect(amqpUrl);
-  try {
-    const channel = await connection.createChannel();
+export function readDeadLetters(amqpUrl: string, queue: string): Promise<DeadLetter[]> {
+  return withChannel(amqpUrl, async (channel) => {
     const letters: DeadLetter[] = [];
     for (;;) {
       const message = await channel.get(queue, { noAck: true });
@@ -86,8 +85,18 @@ export async function readDeadLetters(amqpUrl: string, queue: string): Promise<D
         headers: message.properties.headers ?? {},
       });
     }
-    await channel.close();
     return letters;
+  });
+}
+
+/** A connection and channel for one look at the broker, closed afterwards. */
+async function withChannel<T>(amqpUrl: string, work: (channel: amqplib.Channel) => Promise<T>): Promise<T> {
+  const connection = await amqplib.connect(amqpUrl);
+  try {
+    const channel = await connection.createChannel();
+    const result = await work(channel);
+    await channel.close();
+    return result;
   } finally {
     await connection.close();
   }
@@ -124,25 +133,75 @@ export async function tapTaskMessages(amqpUrl: string, namespace: string) {
   return { seen, close: () => connection.close() };
 }
 
-export type TappedMessage = { routingKey: string; content: string };
+/**
+ * Messages ready in a queue (a passive declare; unacked ones are not counted). A quorum queue's count
+ * can lag by a moment: poll it.
+ */
+export function queueDepth(amqpUrl: string, queue: string): Promise<number> {
+  return withChannel(amqpUrl, async (channel) => (await channel.checkQueue(queue)).messageCount);
+}
+
+export type TappedEvent = { id: string; type: string; runId: string; data: Record<string, unknown> };
+
+/** A message as the broker routed it to a tap: its routing key and its parsed body. */
+export type TappedMessage = { routingKey: string; body: Record<string, unknown> };
+
+export type EventTap = {
+  /** Every message the tap received since it was created, in the order the broker delivered them. */
+  messages: () => Promise<TappedMessage[]>;
+  /** The events of those messages, a batch message's entries each as the event it is. */
+  read: () => Promise<TappedEvent[]>;
+  /** How many `type` events (of `runId`, if given) were published: copies with the same id included. */
+  count: (type: string, runId?: string) => Promise<number>;
+  /** Deletes the tap's queue. */
+  close: () => Promise<void>;
+};
 
 /**
- * A tap on `<ns>.events`: an exclusive queue bound with `bindingKeys`, collecting every message the
- * broker routes to it — what was published, and under which routing key (for assertions).
+ * A queue of its own bound to the namespace's events exchange: it counts what was *published*, each
+ * copy, where the event store keeps one row per id. Durable and not exclusive, so it keeps counting
+ * through a closed connection or a broker restart; `close` deletes it. The exchange must exist.
  */
-export async function tapEvents(amqpUrl: string, namespace: string, bindingKeys: string[]) {
-  const connection = await amqplib.connect(amqpUrl);
-  const messages: TappedMessage[] = [];
-  const channel = await connection.createChannel();
-  const { queue } = await channel.assertQueue('', { exclusive: true });
-  for (const key of bindingKeys) await channel.bindQueue(queue, `${namespace}.events`, key);
-  await channel.consume(
-    queue,
-    (message) => {
-      if (message)
-        messages.push({ routingKey: message.fields.routingKey, content: message.content.toString('utf8') });
-    },
-    { noAck: true },
-  );
-  return { messages, close: () => connection.close() };
+export async function createEventTap(
+  amqpUrl: string,
+  namespace: string,
+  routingKeys: string[] = ['#'],
+): Promise<EventTap> {
+  const names = brokerNames(namespace);
+  const queue = `${namespace}.tap.${Math.random().toString(36).slice(2, 10)}`;
+  await withChannel(amqpUrl, async (channel) => {
+    await channel.assertQueue(queue, { durable: true, arguments: { 'x-queue-type': 'classic' } });
+    for (const key of routingKeys) await channel.bindQueue(queue, names.eventsExchange, key);
+  });
+  const received: TappedMessage[] = [];
+  const messages = async () => {
+    await withChannel(amqpUrl, async (channel) => {
+      for (;;) {
+        const message = await channel.get(queue, { noAck: true });
+        if (!message) break;
+        received.push({
+          routingKey: message.fields.routingKey,
+          body: JSON.parse(message.content.toString('utf8')) as Record<string, unknown>,
+        });
+      }
+    });
+    return [...received];
+  };
+  const read = async () =>
+    (await messages()).flatMap(({ body }) =>
+      body.type === BATCH_TYPE ? (body.events as TappedEvent[]) : [body as TappedEvent],
+    );
+  const close = async () => {
+    untrack();
+    await withChannel(amqpUrl, (channel) => channel.deleteQueue(queue));
+  };
+  const untrack = trackResource('broker queue', queue, close);
+  return {
+    messages,
+    read,
+    count: async (type, runId) =>
+      (await read()).filter((event) => event.type === type && (runId === undefined || event.runId === runId))
+        .length,
+    close,
+  };
 }

@@ -4,9 +4,9 @@ import type { Broker } from '../src/broker.js';
 import { PermanentError, TransientError } from '../src/errors.js';
 import type { ConveyorEvent } from '../src/events.js';
 import { brokerNames } from '../src/names.js';
-import { createTestBroker, createTestNamespace } from '../src/testing.js';
+import { createTestBroker, createTestNamespace, queueDepth } from '../src/testing.js';
 import { BATCH_ROUTING_KEY, BATCH_TYPE } from '../src/batch.js';
-import { deadLettersOf, readyCount, runRequested, silentLogger, taskFinished, waitFor } from './support.js';
+import { deadLettersOf, runRequested, silentLogger, taskFinished, waitFor } from './support.js';
 
 let ns: Awaited<ReturnType<typeof createTestNamespace>>;
 let broker: Broker;
@@ -58,7 +58,7 @@ describe('subscribeEventBatches', () => {
         .sort(),
     ).toEqual(events.map((event) => event.id).sort());
     // nothing unacked went back to the queue when the consumer closed
-    expect(await readyCount(ns.amqpUrl, names.eventsQueue('poller'))).toBe(0);
+    expect(await queueDepth(ns.amqpUrl, names.eventsQueue('poller'))).toBe(0);
   });
 
   it('splits a batch a permanent error fails, so that only the bad event is dead-lettered', async () => {
@@ -116,7 +116,7 @@ describe('subscribeEventBatches', () => {
     await closing.close();
 
     await waitFor(
-      async () => ((await readyCount(ns.amqpUrl, names.eventsQueue('poller'))) === 5 ? true : undefined),
+      async () => ((await queueDepth(ns.amqpUrl, names.eventsQueue('poller'))) === 5 ? true : undefined),
       'the five events back in the queue',
     );
   });
@@ -149,7 +149,7 @@ describe('subscribeEventBatches', () => {
     ).toEqual([...outcomes, ...singles].map((event) => event.id).sort());
     // Each entry is the event it was, not a copy of the batch.
     expect(handled.find((event) => event.id === outcomes[7]!.id)).toEqual(outcomes[7]);
-    expect(await readyCount(ns.amqpUrl, names.eventsQueue('poller'))).toBe(0);
+    expect(await queueDepth(ns.amqpUrl, names.eventsQueue('poller'))).toBe(0);
   });
 
   it('dead-letters a malformed entry of a batch message alone, with its reason, and records the others', async () => {
@@ -204,7 +204,7 @@ describe('subscribeEventBatches', () => {
     expect(recorded.map((event) => event.id).sort()).toEqual(good.map((event) => event.id).sort());
     expect(letters.map((letter) => JSON.parse(letter.content) as ConveyorEvent)).toEqual([bad]);
     expect(letters[0]!.headers).toMatchObject({ 'x-conveyor-reason': 'cannot record a poisoned event' });
-    expect(await readyCount(ns.amqpUrl, names.eventsQueue('poller'))).toBe(0);
+    expect(await queueDepth(ns.amqpUrl, names.eventsQueue('poller'))).toBe(0);
   });
 
   it('refuses to put an event other than a task outcome in a batch', async () => {

@@ -6,8 +6,14 @@ import { PermanentError, TransientError } from '../src/errors.js';
 import { brokerNames } from '../src/names.js';
 import { ATTEMPT_HEADER, type FailureDecision } from '../src/subscribe-tasks.js';
 import { bundleTasks, type TaskBundle, type TaskMessage } from '../src/task.js';
-import { createTestBroker, createTestNamespace, purgeNamespace, tapTaskMessages } from '../src/testing.js';
-import { deadLettersOf, readyCount, silentLogger, taskMessage, waitFor } from './support.js';
+import {
+  createTestBroker,
+  createTestNamespace,
+  purgeNamespace,
+  queueDepth,
+  tapTaskMessages,
+} from '../src/testing.js';
+import { deadLettersOf, silentLogger, taskMessage, waitFor } from './support.js';
 
 let ns: Awaited<ReturnType<typeof createTestNamespace>>;
 let broker: Broker;
@@ -84,7 +90,7 @@ describe('subscribeTasks with bundles', () => {
       { bundle: true, selections: ['ok1', 'flaky', 'broken', 'ok2'] },
       { bundle: false, selections: ['flaky'] },
     ]);
-    expect(await readyCount(ns.amqpUrl, names.tasksQueue)).toBe(0);
+    expect(await queueDepth(ns.amqpUrl, names.tasksQueue)).toBe(0);
   });
 
   it('splits a redelivered bundle into single task messages, each handled once', async () => {
@@ -109,7 +115,7 @@ describe('subscribeTasks with bundles', () => {
     });
     await waitFor(() => (handled.length === 3 ? true : undefined), 'the three tasks');
     await waitFor(
-      async () => ((await readyCount(ns.amqpUrl, names.tasksQueue)) === 0 ? true : undefined),
+      async () => ((await queueDepth(ns.amqpUrl, names.tasksQueue)) === 0 ? true : undefined),
       'an empty task queue',
     );
     await subscription.cancel();
@@ -157,7 +163,7 @@ describe('subscribeTasks with bundles', () => {
       { bundle: false, selections: ['h3'] },
     ]);
     await waitFor(
-      async () => ((await readyCount(ns.amqpUrl, names.tasksQueue)) === 2 ? true : undefined),
+      async () => ((await queueDepth(ns.amqpUrl, names.tasksQueue)) === 2 ? true : undefined),
       'the two tasks not started, back in the queue',
     );
     await purgeNamespace(ns.amqpUrl, ns.namespace);

@@ -8,16 +8,14 @@ import { brokerNames } from '../src/names.js';
 import { createEvent } from '../src/create-event.js';
 import { createNotification } from '../src/create-notification.js';
 import type { ConveyorNotification } from '../src/notifications.js';
-import { createTestBroker, createTestNamespace, deleteNamespace } from '../src/testing.js';
 import {
-  deadLettersOf,
-  readyCount,
-  runRequested,
-  silentLogger,
-  taskFinished,
-  taskMessage,
-  waitFor,
-} from './support.js';
+  createEventTap,
+  createTestBroker,
+  createTestNamespace,
+  deleteNamespace,
+  queueDepth,
+} from '../src/testing.js';
+import { deadLettersOf, runRequested, silentLogger, taskFinished, taskMessage, waitFor } from './support.js';
 
 let ns: Awaited<ReturnType<typeof createTestNamespace>>;
 let broker: Broker;
@@ -87,14 +85,14 @@ describe('subscribeEvents', () => {
     await subscription.cancel();
     await subscription.drained();
     expect(attempts).toEqual([1, 2, 3]);
-    expect(await readyCount(ns.amqpUrl, names.eventsQueue('topology'))).toBe(0);
+    expect(await queueDepth(ns.amqpUrl, names.eventsQueue('topology'))).toBe(0);
   });
 });
 
 describe('publishing', () => {
   it('validates every outgoing message and publishes nothing of a batch that holds an invalid one', async () => {
     const queue = names.eventsQueue('leader'); // no consumer in this file: messages stay there
-    const before = await readyCount(ns.amqpUrl, queue);
+    const before = await queueDepth(ns.amqpUrl, queue);
     const built = (id: string) => ({
       id,
       type: 'topology.built' as const,
@@ -127,10 +125,10 @@ describe('publishing', () => {
     await broker.publishEvents([built(uuidv4())]);
 
     await waitFor(
-      async () => ((await readyCount(ns.amqpUrl, queue)) === before + 1 ? true : undefined),
+      async () => ((await queueDepth(ns.amqpUrl, queue)) === before + 1 ? true : undefined),
       'the one valid event',
     );
-    expect(await readyCount(ns.amqpUrl, names.tasksQueue)).toBe(0);
+    expect(await queueDepth(ns.amqpUrl, names.tasksQueue)).toBe(0);
   });
 });
 
@@ -207,6 +205,31 @@ describe('publishing the broker refuses', () => {
       await impatient.close();
       await channel.deleteQueue(full); // again, should an assertion have failed before
       await connection.close();
+    }
+  });
+});
+
+describe('createEventTap', () => {
+  it('counts every copy published, where the event store keeps one per id', async () => {
+    const tap = await createEventTap(ns.amqpUrl, ns.namespace, ['run.cancel-requested']);
+    try {
+      const tapped = uuidv4();
+      const event = createEvent('run.cancel-requested', {
+        runId: tapped,
+        producer: 'test',
+        data: { requestedBy: 'test' },
+      });
+      await broker.publishEvents([event, event, runRequested(tapped)]);
+      const copies = await waitFor(async () => {
+        const n = await tap.count('run.cancel-requested', tapped);
+        return n >= 2 ? n : undefined;
+      }, 'both copies on the tap');
+      expect(copies).toBe(2);
+      // Only what it is bound to: run.requested went elsewhere.
+      expect(await tap.count('run.requested')).toBe(0);
+      expect((await tap.read()).map((e) => e.id)).toEqual([event.id, event.id]);
+    } finally {
+      await tap.close();
     }
   });
 });

@@ -1,4 +1,3 @@
-import amqplib from 'amqplib';
 import { v4 as uuidv4 } from 'uuid';
 import { createLogger } from '@conveyor/runtime';
 import { createEvent } from '../src/create-event.js';
@@ -70,17 +69,4 @@ export async function deadLettersOf(amqpUrl: string, queue: string, count: numbe
     letters.push(...(await readDeadLetters(amqpUrl, queue)));
     return letters.length >= count ? letters : undefined;
   }, `${count} dead letters in ${queue}`);
-}
-
-/** Messages ready in a queue (unacked ones are not counted). */
-export async function readyCount(amqpUrl: string, queue: string): Promise<number> {
-  const connection = await amqplib.connect(amqpUrl);
-  try {
-    const channel = await connection.createChannel();
-    const { messageCount } = await channel.checkQueue(queue);
-    await channel.close();
-    return messageCount;
-  } finally {
-    await connection.close();
-  }
 }

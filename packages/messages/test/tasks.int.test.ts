@@ -5,8 +5,8 @@ import { PermanentError, TransientError } from '../src/errors.js';
 import { brokerNames } from '../src/names.js';
 import { ATTEMPT_HEADER, type FailureDecision, type TaskContext } from '../src/subscribe-tasks.js';
 import type { TaskMessage } from '../src/task.js';
-import { createTestBroker, createTestNamespace, purgeNamespace } from '../src/testing.js';
-import { deadLettersOf, readyCount, silentLogger, taskMessage, waitFor } from './support.js';
+import { createTestBroker, createTestNamespace, purgeNamespace, queueDepth } from '../src/testing.js';
+import { deadLettersOf, silentLogger, taskMessage, waitFor } from './support.js';
 
 let ns: Awaited<ReturnType<typeof createTestNamespace>>;
 let broker: Broker;
@@ -65,7 +65,7 @@ describe('subscribeTasks', () => {
       { attempt: 1, kind: 'transient', final: false },
       { attempt: 2, kind: 'transient', final: false },
     ]);
-    expect(await readyCount(ns.amqpUrl, names.tasksQueue)).toBe(0);
+    expect(await queueDepth(ns.amqpUrl, names.tasksQueue)).toBe(0);
   });
 
   it('dead-letters a task that keeps failing at the attempt limit, a permanent failure at once, and an unparseable task', async () => {
@@ -174,7 +174,7 @@ describe('subscribeTasks', () => {
 
     expect(most).toBe(2);
     expect([...started].sort()).toEqual(['s1', 's2', 's3', 's4']);
-    expect(await readyCount(ns.amqpUrl, names.tasksQueue)).toBe(0);
+    expect(await queueDepth(ns.amqpUrl, names.tasksQueue)).toBe(0);
   });
 
   it('hands back the tasks waiting for a slot when consumption stops; the running one finishes', async () => {
@@ -200,7 +200,7 @@ describe('subscribeTasks', () => {
     expect(started).toHaveLength(1);
     // The two that waited are back in the queue, for another worker.
     await waitFor(
-      async () => ((await readyCount(ns.amqpUrl, names.tasksQueue)) === 2 ? true : undefined),
+      async () => ((await queueDepth(ns.amqpUrl, names.tasksQueue)) === 2 ? true : undefined),
       'two tasks handed back',
     );
     await purgeNamespace(ns.amqpUrl, ns.namespace);
@@ -238,10 +238,10 @@ describe('purgeNamespace', () => {
   it('empties the queues of a namespace', async () => {
     await broker.publishTasks([taskMessage(runId, 'a'), taskMessage(runId, 'b')]);
     await waitFor(
-      async () => ((await readyCount(ns.amqpUrl, names.tasksQueue)) === 2 ? true : undefined),
+      async () => ((await queueDepth(ns.amqpUrl, names.tasksQueue)) === 2 ? true : undefined),
       'two tasks',
     );
     await purgeNamespace(ns.amqpUrl, ns.namespace);
-    expect(await readyCount(ns.amqpUrl, names.tasksQueue)).toBe(0);
+    expect(await queueDepth(ns.amqpUrl, names.tasksQueue)).toBe(0);
   });
 });

@@ -23,6 +23,12 @@ export const PollerConfig = z.object({
   PROGRESS_THROTTLE_MS: positiveInt.default(250),
   /** A STARTED task with no heartbeat for this long (ms) is reported as stalled. */
   STALL_TIMEOUT_MS: positiveInt.default(60_000),
+  /**
+   * Test only (the fault suite): pause this long (ms) after a completion's claim commits, before
+   * `run.completed` is published, so that a test can kill the poller in between. Unset: no pause
+   * (no default, so that no deployment file carries it).
+   */
+  POLLER_FAILPOINT_CLAIM_PAUSE_MS: z.coerce.number().int().min(0).max(600_000).optional(),
 });
 export type PollerConfig = z.infer<typeof PollerConfig>;
 

@@ -29,6 +29,7 @@ const completionDeps = {
   publishEvents: broker.publishEvents,
   logger,
   onCompleted: (completion: { status: string }) => metrics.completed.inc({ status: completion.status }),
+  claimPauseMs: config.POLLER_FAILPOINT_CLAIM_PAUSE_MS,
 };
 
 const subscription = await broker.subscribeEventBatches({

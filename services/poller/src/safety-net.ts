@@ -16,9 +16,11 @@ export function startSafetyNet(
   },
 ) {
   let running: Promise<void> = Promise.resolve();
+  // Completions found unpublished by the last poll: republished only if they still are at the next.
+  const unpublished = new Set<string>();
   const tick = async () => {
     await completeRuns(undefined, deps);
-    await republishCompletions(deps);
+    await republishCompletions(deps, unpublished);
     await republishCancellations(deps);
     const stalled = await findStalledTasks(deps.db, { olderThanMs: deps.stallTimeoutMs, now: new Date() });
     const byRun = new Map<string, string[]>();

@@ -25,13 +25,12 @@ afterAll(async () => {
 const cancelRequested = (runId: string) =>
   createEvent('run.cancel-requested', { runId, producer: 'gateway', data: { requestedBy: 'someone' } });
 
-/** Valid by schema (attempt is any positive integer), but run_process.attempt is an INT: out of range. */
+/** Valid by schema (taskCount is any non-negative integer), but runs.task_count is an INT: out of range. */
 const unstorable = (runId: string) =>
-  createEvent('task.started', {
+  createEvent('run.planned', {
     runId,
-    taskId: uuidv4(),
-    producer: 'worker',
-    data: { attempt: 3_000_000_000, workerId: 'w-1', startedAt: new Date().toISOString(), generation: 0 },
+    producer: 'leader',
+    data: { topologyId: 'topology-1', taskCount: 3_000_000_000, generation: 0 },
   });
 
 async function waitFor<T>(read: () => Promise<T | undefined>, what: string): Promise<T> {
@@ -85,7 +84,7 @@ describe('the poller and an event the database cannot store', () => {
     expect(letters).toHaveLength(1);
     expect(JSON.parse(letters[0]!.content)).toMatchObject({ id: bad.id });
     expect(String(letters[0]!.headers['x-conveyor-reason'])).toMatch(
-      /^the database refused the event: ER_WARN_DATA_OUT_OF_RANGE \(1264\): Out of range value for column 'attempt'/,
+      /^the database refused the event: ER_WARN_DATA_OUT_OF_RANGE \(1264\): Out of range value for column 'task_count'/,
     );
     const recorded = await waitFor(async () => {
       const [rows] = (await database.pool.query(

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
-import { MAX_BATCH_EVENTS } from '@conveyor/messages';
+import { BOUNDS, MAX_BATCH_EVENTS } from '@conveyor/messages';
 import {
   nonNegativeInt,
   loadConfig as parseEnvironment,
@@ -24,8 +24,11 @@ export const WorkerConfig = z
      * confirmed. Set it to WORKER_CONCURRENCY for long tasks, so that a new worker finds them queued.
      */
     WORKER_PREFETCH: positiveInt.optional(),
-    /** Attempts of a task that fails transiently, the first included, before it is dead-lettered. */
-    TASK_MAX_ATTEMPTS: positiveInt.default(3),
+    /**
+     * Attempts of a task that fails transiently, the first included, before it is dead-lettered; at
+     * most 1,000, the bound of an event's `attempt` (BOUNDS.attempt).
+     */
+    TASK_MAX_ATTEMPTS: positiveInt.max(BOUNDS.attempt).default(3),
     /** First retry delay (ms); each further attempt doubles it, with ±20 % jitter. */
     TASK_RETRY_BASE_MS: positiveInt.default(1000),
     /** A running task sends a `task.heartbeat` this often (ms), and the worker its `worker.heartbeat`. */

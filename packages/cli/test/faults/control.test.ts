@@ -12,6 +12,7 @@ import {
   queryRows,
   recoveryMs,
   report,
+  terminalMs,
   waitForStartedTask,
   type RunRequest,
 } from './support/checks.js';
@@ -94,6 +95,7 @@ describe('control', () => {
     expect(crashed(p)).toEqual([]);
     await report(`cancelRun mid-run (${Number(aborted?.n)} running tasks aborted, the rest skipped)`, check, {
       recoveryMs: cancelledInMs,
+      terminalMs: cancelledInMs,
       outcome: `${run.status} (time to recover: request → CANCELLED)`,
     });
   });
@@ -122,7 +124,7 @@ describe('control', () => {
     const check = await checkRun(p, runId, request);
     expect(run.status).toBe('SUCCEEDED');
     expect(run.generation).toBe(1);
-    expectIntact(check, 12, 2);
+    expectIntact(check, 12, { completedEvents: 2 });
     // The history: selection 2 failed in generation 0 and finished in generation 1; nothing else re-ran.
     const history = await queryRows(
       p,
@@ -202,6 +204,7 @@ describe('control', () => {
     expect(crashed(p, new Set([worker.name]))).toEqual([]);
     await report('worker hung (SIGSTOP): reported stalled, then killed', check, {
       recoveryMs: await recoveryMs(p, runId, goneAt),
+      terminalMs: await terminalMs(p, runId, goneAt),
     });
   });
 });

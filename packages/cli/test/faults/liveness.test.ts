@@ -116,9 +116,10 @@ describe('liveness', () => {
       );
       const retried = await waitForGeneration(p, runId, 1);
       expect(retried.status).toBe('SUCCEEDED');
-      expectIntact(await checkRun(p, runId, runRequest), 3, 2);
+      expectIntact(await checkRun(p, runId, runRequest), 3, { completedEvents: 2 });
       await report('plug-in kills its worker on one task (restarted each time)', await checkRun(p, runId), {
         recoveryMs,
+        terminalMs: recoveryMs,
         outcome: 'FAILED (delivery limit), then SUCCEEDED after retryFailedTasks',
       });
     } finally {

@@ -12,6 +12,7 @@ import {
   queryRows,
   replayRecordedEvents,
   report,
+  terminalMs,
   waitForFinishedTasks,
 } from './support/checks.js';
 
@@ -57,6 +58,7 @@ describe('poison and duplicate messages', () => {
     await p.broker.publishRaw('events', { ...envelope, version: 99 }, { routingKey });
     await p.broker.publishRaw('events', envelope, { routingKey });
     await p.broker.publishRaw('events', oversized, { routingKey });
+    const poisonedAt = new Date();
 
     const run = await p.waitForRun(runId);
     const check = await checkRun(p, runId, request);
@@ -85,6 +87,7 @@ describe('poison and duplicate messages', () => {
     expect(Number(recorded?.n)).toBe(0);
     expect(crashed(p)).toEqual([]);
     await report('7 poison messages (not JSON, schema-invalid, unknown version, oversized) mid-run', check, {
+      terminalMs: await terminalMs(p, runId, poisonedAt),
       outcome: `${run.status}; ${taskLetters.length + eventLetters.length} dead-lettered with reasons`,
     });
   });
@@ -117,6 +120,7 @@ describe('poison and duplicate messages', () => {
     );
     // Every event recorded so far again (run.requested, run.planned, the tasks.queued batches, …).
     const replayed = await replayRecordedEvents(p, runId);
+    const replayedAt = new Date();
 
     await p.waitForRun(runId);
     // Every duplicate delivery computed (one more task.finished each), even after the run completed.
@@ -133,6 +137,13 @@ describe('poison and duplicate messages', () => {
     const run = await p.waitForRun(runId);
     const check = await checkRun(p, runId, request);
     expect(run.status).toBe('SUCCEEDED');
+    // Every partition written once per computation (twice each), and with two pollers `run.completed`
+    // published once (counted on the broker: the event store would keep one of several copies).
+    const [writes] = await queryRows(
+      p,
+      sql`SELECT SUM(writes) AS n, MIN(writes) AS least FROM task_results WHERE run_id = ${runId}`,
+    );
+    expect([Number(writes?.n), Number(writes?.least)]).toEqual([finishedEvents, 2]);
     expectIntact(check, 120);
     // Each recorded event once: the replayed ones were recognised by their ids.
     const [distinct] = await queryRows(
@@ -144,6 +155,7 @@ describe('poison and duplicate messages', () => {
     await report(
       `duplicates: 120 tasks delivered twice, ${replayed} events replayed, a second poller`,
       check,
+      { terminalMs: await terminalMs(p, runId, replayedAt) },
     );
   });
 });

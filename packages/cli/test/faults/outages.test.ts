@@ -11,6 +11,7 @@ import {
   recoveryMs,
   replayRecordedEvents,
   report,
+  terminalMs,
   waitForFinishedTasks,
 } from './support/checks.js';
 import { createBrokerFaults } from './support/faults.js';
@@ -50,6 +51,7 @@ describe('outages', () => {
     expectNoSecrets(pipeline, [':guest@', pipeline.databaseFaults.password]);
     await report('RabbitMQ unavailable for 5 s mid-run (connections closed and refused)', check, {
       recoveryMs: recovered,
+      terminalMs: await terminalMs(pipeline, runId, restoredAt),
     });
   });
 
@@ -82,6 +84,7 @@ describe('outages', () => {
     expectNoSecrets(pipeline, [db.password]);
     await report('MySQL unavailable for 5 s mid-run (connections killed, account locked)', check, {
       recoveryMs: recovered,
+      terminalMs: await terminalMs(pipeline, runId, restoredAt),
     });
   });
 });

@@ -7,8 +7,10 @@ import {
   checkRun,
   crashed,
   expectIntact,
+  redeliveries,
   redeliveryMs,
   report,
+  terminalMs,
   waitForFinishedTasks,
   type RunRequest,
 } from './support/checks.js';
@@ -33,11 +35,19 @@ describe('worker faults', () => {
     const run = await pipeline.waitForRun(runId);
     const check = await checkRun(pipeline, runId, request);
     expect(run.status).toBe('SUCCEEDED');
-    expectIntact(check, 120);
+    // The default worker id is host-pid: the victim's in-flight tasks were started again by another
+    // worker (redelivered), every one of them.
+    const victimId = `${hostname()}-${victim.child.pid}`;
+    const redelivered = await redeliveries(pipeline, runId, victimId);
+    expect(redelivered.held).toBeGreaterThan(0);
+    expect(redelivered.redelivered).toBe(redelivered.held);
+    // A partition written twice only for a task the victim wrote and died before finishing.
+    expect(check.rewritten).toBeLessThanOrEqual(redelivered.held);
+    expectIntact(check, 120, { rewritten: check.rewritten });
     expect(crashed(pipeline, new Set([victim.name]))).toEqual([]);
-    // The default worker id is host-pid: the victim's in-flight tasks, finished by another worker.
     await report('worker SIGKILLed mid-run (restarted)', check, {
-      recoveryMs: await redeliveryMs(pipeline, runId, `${hostname()}-${victim.child.pid}`, killedAt),
+      recoveryMs: await redeliveryMs(pipeline, runId, victimId, killedAt),
+      terminalMs: await terminalMs(pipeline, runId, killedAt),
     });
   });
 
@@ -55,13 +65,17 @@ describe('worker faults', () => {
     stopped.forEach((worker) => worker.child.kill('SIGTERM'));
     const codes = await Promise.all(stopped.map(async (worker) => (await worker.exited).code));
     expect(codes).toEqual([0, 0]);
+    const stoppedAt = new Date();
 
     const run = await pipeline.waitForRun(runId);
     const check = await checkRun(pipeline, runId, request);
     expect(run.status).toBe('SUCCEEDED');
+    // Nothing redelivered: every task started once, its partition written once.
+    expect((await redeliveries(pipeline, runId)).startedTwice).toBe(0);
     expectIntact(check, 120);
     expect(crashed(pipeline, new Set(stopped.map((worker) => worker.name)))).toEqual([]);
     await report('two of three workers SIGTERMed mid-run (scale-down)', check, {
+      terminalMs: await terminalMs(pipeline, runId, stoppedAt),
       outcome: `${run.status}; both stopped workers exited 0`,
     });
   });
@@ -85,6 +99,7 @@ describe('worker faults', () => {
     const ready = new Set(p.stack.processes().filter((w) => w.service === 'worker'));
     const replacements: Promise<void>[] = [];
     let done = false;
+    let lastKillAt = new Date();
     const completion = p.waitForRun(runId, 540_000).finally(() => (done = true));
     // The loop: every 2–4 s, SIGKILL a random ready worker; a new one starts in its place meanwhile.
     while (!done) {
@@ -96,6 +111,7 @@ describe('worker faults', () => {
       if (done || !victim) continue;
       ready.delete(victim);
       victim.child.kill('SIGKILL');
+      lastKillAt = new Date();
       killed.add(victim.name);
       replacements.push(p.stack.addWorker().then((worker) => void ready.add(worker)));
     }
@@ -104,8 +120,15 @@ describe('worker faults', () => {
     const check = await checkRun(p, runId, large);
     expect(run.status).toBe('SUCCEEDED');
     expect(killed.size).toBeGreaterThanOrEqual(3);
-    expectIntact(check, 2000);
+    // The kills were felt (tasks started again), and a partition was written twice only for a task
+    // whose computation was lost with its worker, never more.
+    const { startedTwice } = await redeliveries(p, runId);
+    expect(startedTwice).toBeGreaterThan(0);
+    expect(check.rewritten).toBeLessThanOrEqual(startedTwice);
+    expectIntact(check, 2000, { rewritten: check.rewritten });
     expect(crashed(p, killed)).toEqual([]);
-    await report(`kill loop: ${killed.size} workers SIGKILLed during a 2,000-task run`, check);
+    await report(`kill loop: ${killed.size} workers SIGKILLed during a 2,000-task run`, check, {
+      terminalMs: await terminalMs(p, runId, lastKillAt),
+    });
   }, 600_000);
 });

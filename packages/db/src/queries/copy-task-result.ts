@@ -2,7 +2,7 @@ import type { ResultSetHeader, RowDataPacket } from 'mysql2';
 import type { Database } from '../database.js';
 
 // One statement, like writeTaskResults: the copy replaces whatever an earlier attempt wrote, and no
-// assignment reads another column. The SELECT reads the source row only (by its primary key).
+// assignment reads another column (`writes` counts the writes, the copy's included). The SELECT reads the source row only (by its primary key).
 const COPY = `
   INSERT INTO task_results (task_id, run_id, selection, start_date, end_date, row_count, stats, data,
     selection_hash)
@@ -11,7 +11,8 @@ const COPY = `
   FROM task_results src WHERE src.task_id = ?
   ON DUPLICATE KEY UPDATE run_id = VALUES(run_id), selection = VALUES(selection),
     start_date = VALUES(start_date), end_date = VALUES(end_date), row_count = VALUES(row_count),
-    stats = VALUES(stats), data = VALUES(data), selection_hash = VALUES(selection_hash)`;
+    stats = VALUES(stats), data = VALUES(data), selection_hash = VALUES(selection_hash),
+    task_results.writes = task_results.writes + 1`;
 
 /**
  * Copies the result partition of task `fromTaskId` as task `taskId`'s of run `runId` (`reuse`), in one
@@ -23,7 +24,7 @@ export async function copyTaskResult(
 ): Promise<boolean> {
   const [result] = await db.$client.query<ResultSetHeader>(COPY, [copy.taskId, copy.runId, copy.fromTaskId]);
   if (result.affectedRows > 0) return true;
-  // Nothing changed: either no source row, or the same copy made before (a redelivered task).
+  // Nothing written: the source has no row (the task may still hold a copy made before).
   const [rows] = await db.$client.query<RowDataPacket[]>(
     'SELECT 1 FROM task_results WHERE task_id = ? AND run_id = ?',
     [copy.taskId, copy.runId],

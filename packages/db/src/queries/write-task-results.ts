@@ -16,14 +16,16 @@ export type TaskPartition = {
 };
 
 // Every column but the key takes the new row's value: a redelivered task replaces its partition
-// wholesale, and no assignment reads another column, so their order does not matter.
+// wholesale, and no assignment reads another column (`writes` reads only itself, counting the
+// writes), so their order does not matter.
 const UPSERT = `
   INSERT INTO task_results (task_id, run_id, selection, start_date, end_date, row_count, stats, data,
     selection_hash)
   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
   ON DUPLICATE KEY UPDATE run_id = VALUES(run_id), selection = VALUES(selection),
     start_date = VALUES(start_date), end_date = VALUES(end_date), row_count = VALUES(row_count),
-    stats = VALUES(stats), data = VALUES(data), selection_hash = VALUES(selection_hash)`;
+    stats = VALUES(stats), data = VALUES(data), selection_hash = VALUES(selection_hash),
+    writes = writes + 1`;
 
 /** Writes a task's result partition in one statement (one row, autocommit), replacing an earlier attempt's. */
 export async function writeTaskResults(db: Database, partition: TaskPartition): Promise<void> {

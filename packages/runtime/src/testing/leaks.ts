@@ -3,7 +3,8 @@
 // it here and untrack it when it closes; the shared vitest setup (leak-guard.setup.ts) fails a test
 // that ends with something open that it opened — as graphile-worker's test helpers do.
 
-export type ResourceKind = 'broker connection' | 'broker subscription' | 'database pool' | 'child process';
+export type ResourceKind =
+  'broker connection' | 'broker subscription' | 'broker queue' | 'database pool' | 'child process';
 
 type Tracked = { seq: number; kind: ResourceKind; name: string; close: () => unknown };
 

@@ -4,6 +4,7 @@ import { sql } from 'drizzle-orm';
 import { datetimeIso, datetimeMs, toDatetime } from '@conveyor/db';
 import { expect } from 'vitest';
 import type { TestPipeline } from '../../support/pipeline.js';
+import type { FaultPipeline } from './pipeline.js';
 import { exportedCsv, monolithCsv } from '../../support/results.js';
 import { REPORT_FILE, type FaultReportRow } from './report-file.js';
 
@@ -50,11 +51,14 @@ export type RunCheck = {
   /** Result rows of the monolith missing from the run's results, and result rows beyond them. */
   lost: number;
   duplicated: number;
+  /** Result writes beyond one per finished computation (`task_results.writes` − its task.finished). */
+  rewritten: number;
+  /** `run.completed` events *published* (counted on the pipeline's tap, copies included). */
   completedEvents: number;
 };
 
 /** Reads back what a run left: its status, its task rows, its results against the monolith's. */
-export async function checkRun(p: TestPipeline, runId: string, oracle?: RunRequest): Promise<RunCheck> {
+export async function checkRun(p: FaultPipeline, runId: string, oracle?: RunRequest): Promise<RunCheck> {
   const [run] = await rows(p, sql`SELECT status, task_count FROM runs WHERE id = ${runId}`);
   const processRows = await rows(
     p,
@@ -67,9 +71,13 @@ export async function checkRun(p: TestPipeline, runId: string, oracle?: RunReque
     p,
     sql`SELECT COUNT(DISTINCT task_id) AS n FROM run_process WHERE run_id = ${runId}`,
   );
-  const [completed] = await rows(
+  // Per task: how many times its partition was written, how many computations finished it.
+  const [writes] = await rows(
     p,
-    sql`SELECT COUNT(*) AS n FROM run_events WHERE run_id = ${runId} AND type = 'run.completed'`,
+    sql`SELECT COALESCE(SUM(GREATEST(0, r.writes - (
+          SELECT COUNT(*) FROM run_events f
+          WHERE f.run_id = r.run_id AND f.task_id = r.task_id AND f.type = 'task.finished'))), 0) AS n
+        FROM task_results r WHERE r.run_id = ${runId}`,
   );
   const tasks = Number(run?.task_count ?? 0);
   let lost = 0;
@@ -91,15 +99,22 @@ export async function checkRun(p: TestPipeline, runId: string, oracle?: RunReque
     extraRows: rowCount - Number(distinct?.n ?? 0),
     lost,
     duplicated,
-    completedEvents: Number(completed?.n ?? 0),
+    rewritten: Number(writes?.n ?? 0),
+    completedEvents: await p.tap.count('run.completed', runId),
   };
 }
 
 /**
  * The contract after a fault: the run SUCCEEDED; each of its `tasks` has exactly one row, FINISHED;
- * the results are the monolith's, none lost, none twice; `run.completed` was published once.
+ * the results are the monolith's, none lost, none twice; each partition written once per computation
+ * that finished it (`rewritten`: more, after a worker died between writing and finishing); and
+ * `run.completed` was published once per generation (`completedEvents`).
  */
-export function expectIntact(check: RunCheck, tasks: number, completedEvents = 1) {
+export function expectIntact(
+  check: RunCheck,
+  tasks: number,
+  expected: { completedEvents?: number; rewritten?: number } = {},
+) {
   expect(check).toEqual({
     status: 'SUCCEEDED',
     tasks,
@@ -108,7 +123,8 @@ export function expectIntact(check: RunCheck, tasks: number, completedEvents = 1
     extraRows: 0,
     lost: 0,
     duplicated: 0,
-    completedEvents,
+    rewritten: expected.rewritten ?? 0,
+    completedEvents: expected.completedEvents ?? 1,
   });
 }
 
@@ -135,6 +151,16 @@ export async function recoveryMs(p: TestPipeline, runId: string, since: Date): P
 }
 
 /**
+ * Milliseconds from `since` (the end of a fault) to the run's terminal state (its `run.completed`, by
+ * the poller's clock); 0 when the run ended before the fault did, null while it has not ended.
+ */
+export async function terminalMs(p: TestPipeline, runId: string, since: Date): Promise<number | null> {
+  const [row] = await rows(p, sql`SELECT completed_at AS at FROM runs WHERE id = ${runId}`);
+  if (typeof row?.at !== 'string') return null;
+  return Math.max(0, datetimeMs(row.at) - since.getTime());
+}
+
+/**
  * Milliseconds from `since` (a worker's death) until every task the worker had started and not
  * finished was finished by another: the redelivery's recovery time. Null if it held none.
  */
@@ -155,6 +181,40 @@ export async function redeliveryMs(p: TestPipeline, runId: string, workerId: str
   );
   if (typeof row?.at !== 'string' || Number(row.tasks) === 0) return null;
   return datetimeMs(row.at) - since.getTime();
+}
+
+/**
+ * The tasks a worker had started and not finished when it went (`held`), and how many of them another
+ * worker started again (`redelivered`); `startedTwice`: tasks of the run started more than once.
+ */
+export async function redeliveries(p: TestPipeline, runId: string, workerId?: string) {
+  const [row] = await rows(
+    p,
+    sql`SELECT
+          (SELECT COUNT(*) FROM (
+             SELECT task_id FROM run_events WHERE run_id = ${runId} AND type = 'task.started'
+             GROUP BY task_id HAVING COUNT(*) > 1) twice) AS started_twice,
+          (SELECT COUNT(DISTINCT s.task_id) FROM run_events s
+           WHERE s.run_id = ${runId} AND s.type = 'task.started'
+             AND JSON_VALUE(s.data, '$.workerId') = ${workerId ?? ''}
+             AND s.task_id NOT IN (
+               SELECT d.task_id FROM run_events d WHERE d.run_id = ${runId} AND d.type = 'task.finished'
+                 AND JSON_VALUE(d.data, '$.workerId') = ${workerId ?? ''})) AS held,
+          (SELECT COUNT(DISTINCT s.task_id) FROM run_events s
+           WHERE s.run_id = ${runId} AND s.type = 'task.started'
+             AND JSON_VALUE(s.data, '$.workerId') = ${workerId ?? ''}
+             AND s.task_id NOT IN (
+               SELECT d.task_id FROM run_events d WHERE d.run_id = ${runId} AND d.type = 'task.finished'
+                 AND JSON_VALUE(d.data, '$.workerId') = ${workerId ?? ''})
+             AND s.task_id IN (
+               SELECT o.task_id FROM run_events o WHERE o.run_id = ${runId} AND o.type = 'task.started'
+                 AND JSON_VALUE(o.data, '$.workerId') <> ${workerId ?? ''})) AS redelivered`,
+  );
+  return {
+    held: Number(row?.held ?? 0),
+    redelivered: Number(row?.redelivered ?? 0),
+    startedTwice: Number(row?.started_twice ?? 0),
+  };
 }
 
 /** Publishes again every event recorded for the run so far, as a duplicate delivery would. */
@@ -181,6 +241,21 @@ export async function replayRecordedEvents(p: TestPipeline, runId: string): Prom
     );
   }
   return events.length;
+}
+
+/** Polls `read` every 50 ms until it returns something other than undefined. */
+export async function waitUntil<T>(
+  read: () => Promise<T | undefined>,
+  what: string,
+  timeoutMs = 120_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const value = await read();
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
 }
 
 /** Waits until `count` tasks of the run are FINISHED (or any, by default). */
@@ -217,7 +292,7 @@ export { rows as queryRows };
 export async function report(
   fault: string,
   check: RunCheck,
-  result: { recoveryMs?: number | null; outcome?: string } = {},
+  result: { recoveryMs?: number | null; terminalMs?: number | null; outcome?: string } = {},
 ) {
   const row: FaultReportRow = {
     fault,
@@ -226,6 +301,7 @@ export async function report(
     lost: check.lost,
     duplicated: check.duplicated,
     recoveryMs: result.recoveryMs ?? null,
+    terminalMs: result.terminalMs ?? null,
     outcome: result.outcome ?? check.status,
   };
   await appendFile(REPORT_FILE, `${JSON.stringify(row)}\n`);

@@ -12,5 +12,7 @@ export type FaultReportRow = {
   duplicated: number;
   /** Time to recover (ms): from the end of the fault to the next task finished; null: not applicable. */
   recoveryMs: number | null;
+  /** From the end of the fault to the run's terminal state (ms; 0: it ended first); null: not applicable. */
+  terminalMs: number | null;
   outcome: string;
 };

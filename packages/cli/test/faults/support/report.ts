@@ -15,11 +15,11 @@ export async function teardown() {
   if (rows.length === 0) return;
   const seconds = (ms: number | null) => (ms === null ? '—' : `${(ms / 1000).toFixed(1)} s`);
   const table = [
-    '| fault injected | runs | tasks | lost | duplicated | time to recover | outcome |',
-    '| --- | --- | --- | --- | --- | --- | --- |',
+    '| fault injected | runs | tasks | lost | duplicated | time to recover | to terminal state | outcome |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
     ...rows.map(
       (row) =>
-        `| ${row.fault} | ${row.runs} | ${row.tasks} | ${row.lost} | ${row.duplicated} | ${seconds(row.recoveryMs)} | ${row.outcome} |`,
+        `| ${row.fault} | ${row.runs} | ${row.tasks} | ${row.lost} | ${row.duplicated} | ${seconds(row.recoveryMs)} | ${seconds(row.terminalMs ?? null)} | ${row.outcome} |`,
     ),
   ].join('\n');
   process.stdout.write(`\nFault-injection report (${REPORT_FILE}):\n\n${table}\n\n`);

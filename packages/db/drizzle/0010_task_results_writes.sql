@@ -1,0 +1,1 @@
+ALTER TABLE `task_results` ADD `writes` int DEFAULT 1 NOT NULL;
