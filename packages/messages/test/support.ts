@@ -3,6 +3,7 @@ import { createLogger } from '@conveyor/runtime';
 import { createEvent } from '../src/create-event.js';
 import type { TaskMessage } from '../src/task.js';
 import { readDeadLetters, type DeadLetter } from '../src/testing.js';
+import { waitFor } from '@conveyor/runtime/testing';
 
 export const silentLogger = createLogger({ service: 'test', level: 'silent' });
 
@@ -47,20 +48,7 @@ export const taskMessage = (runId: string, selection: string): TaskMessage => ({
   generation: 0,
 });
 
-/** Polls `read` until it returns something other than undefined. */
-export async function waitFor<T>(
-  read: () => T | undefined | Promise<T | undefined>,
-  what: string,
-  timeoutMs = 20_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await read();
-    if (value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+export { waitFor };
 
 /** Takes dead letters from `queue` until there are `count` of them. */
 export async function deadLettersOf(amqpUrl: string, queue: string, count: number): Promise<DeadLetter[]> {

@@ -7,6 +7,7 @@ import { v4 as uuidv4 } from 'uuid';
 import { describe, expect, it } from 'vitest';
 import { brokerNames, createEvent } from '@conveyor/messages';
 import { createEventTap, queueDepth, readDeadLetters } from '@conveyor/messages/testing';
+import { waitFor } from '@conveyor/runtime/testing';
 import type { ServiceProcess } from '../../src/stack/processes.js';
 import { slowGridRequest, startFaultPipeline, type FaultPipeline } from './support/pipeline.js';
 import {
@@ -17,7 +18,6 @@ import {
   recoveryMs,
   report,
   terminalMs,
-  waitUntil,
   type RunRequest,
 } from './support/checks.js';
 
@@ -82,7 +82,11 @@ describe('liveness when services fail around a plan', () => {
     const request = slowGridRequest(43);
     await kill(poller);
     const runId = await p.requestRun(request);
-    await waitUntil(async () => ((await partitions(p, runId)) > 0 ? true : undefined), 'a task computed');
+    await waitFor(
+      async () => ((await partitions(p, runId)) > 0 ? true : undefined),
+      'a task computed',
+      120_000,
+    );
     await p.stack.add('poller');
     const replacedAt = new Date();
 
@@ -114,9 +118,10 @@ describe('liveness when services fail around a plan', () => {
       const leader = live(p, 'leader');
       const runId = await p.requestRun(plan);
       const tasksQueue = brokerNames(namespace).tasksQueue;
-      await waitUntil(
+      await waitFor(
         async () => ((await queueDepth(amqpUrl, tasksQueue)) >= 1000 ? true : undefined),
         '1,000 task messages on the queue',
+        120_000,
       );
       await kill(leader);
       // Killed mid-plan: the plan was never declared complete.
@@ -165,13 +170,17 @@ describe('liveness when services fail around a plan', () => {
     try {
       const topology = live(p, 'topology');
       const runId = await p.requestRun(huge);
-      await waitUntil(async () => {
-        const [row] = await queryRows(
-          p,
-          sql`SELECT 1 AS recorded FROM run_events WHERE run_id = ${runId} AND type = 'run.requested'`,
-        );
-        return row ? true : undefined;
-      }, 'run.requested recorded');
+      await waitFor(
+        async () => {
+          const [row] = await queryRows(
+            p,
+            sql`SELECT 1 AS recorded FROM run_events WHERE run_id = ${runId} AND type = 'run.requested'`,
+          );
+          return row ? true : undefined;
+        },
+        'run.requested recorded',
+        120_000,
+      );
       await sleep(1000); // into the build: the topology service took run.requested as the poller did
       await kill(topology);
       // Killed mid-build: nothing was stored, nothing published.
@@ -203,10 +212,16 @@ describe('liveness when services fail around a plan', () => {
     const p = await startFaultPipeline({ workers: 2, env: failpoint });
     await p.stack.add('poller', failpoint);
     const runId = await p.requestRun(small);
-    const claimer = await waitUntil(async () => {
-      const line = p.logs.find((l) => l.includes('failpoint: pausing after the claim') && l.includes(runId));
-      return line?.split(' | ')[0];
-    }, 'a poller claiming the completion');
+    const claimer = await waitFor(
+      async () => {
+        const line = p.logs.find(
+          (l) => l.includes('failpoint: pausing after the claim') && l.includes(runId),
+        );
+        return line?.split(' | ')[0];
+      },
+      'a poller claiming the completion',
+      120_000,
+    );
     const victim = p.stack.processes().find((proc) => proc.name === claimer)!;
     await kill(victim);
     const killedAt = new Date();
@@ -249,10 +264,14 @@ describe('liveness when services fail around a plan', () => {
     expect(run.status).toBe('SUCCEEDED');
     expectIntact(check, 9);
     const names = brokerNames(p.namespace.namespace);
-    const letters = await waitUntil(async () => {
-      const read = await readDeadLetters(p.namespace.amqpUrl, names.deadQueue(names.eventsQueue('poller')));
-      return read.length > 0 ? read : undefined;
-    }, 'the dead letter');
+    const letters = await waitFor(
+      async () => {
+        const read = await readDeadLetters(p.namespace.amqpUrl, names.deadQueue(names.eventsQueue('poller')));
+        return read.length > 0 ? read : undefined;
+      },
+      'the dead letter',
+      120_000,
+    );
     expect(letters).toHaveLength(1);
     expect(JSON.parse(letters[0]!.content)).toMatchObject({ id: bad.id });
     expect(String(letters[0]!.headers['x-conveyor-reason'])).toMatch(

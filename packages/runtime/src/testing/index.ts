@@ -10,3 +10,4 @@ export {
 export type { StartedService, TestServices } from './services.js';
 export { checkForLeaks, closeLeaks, leakMark, openSince, trackResource } from './leaks.js';
 export type { ResourceKind } from './leaks.js';
+export { waitFor } from './wait-for.js';

@@ -243,21 +243,6 @@ export async function replayRecordedEvents(p: TestPipeline, runId: string): Prom
   return events.length;
 }
 
-/** Polls `read` every 50 ms until it returns something other than undefined. */
-export async function waitUntil<T>(
-  read: () => Promise<T | undefined>,
-  what: string,
-  timeoutMs = 120_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await read();
-    if (value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-}
-
 /** Waits until `count` tasks of the run are FINISHED (or any, by default). */
 export async function waitForFinishedTasks(p: TestPipeline, runId: string, count = 1, timeoutMs = 120_000) {
   const deadline = Date.now() + timeoutMs;
