@@ -8,11 +8,6 @@ export type Delivery = {
   message: Message;
   content: Buffer;
   settle: Settle;
-  /**
-   * Acks deliveries of this consumer together: one multiple-ack when they are every delivery the
-   * channel has not settled yet, else one ack each (rascal can ack all of a channel, not "up to").
-   */
-  ackTogether: (settles: Settle[]) => void;
 };
 
 /** How a delivery ends. Every delivery is settled exactly once, and only here. */
@@ -28,10 +23,6 @@ export type Settle = {
    */
   deadLetterPart: (content: Buffer, reason: string, headers?: Record<string, unknown>) => Promise<void>;
 };
-
-/** rascal's multiple-ack: `ackOrNack(undefined, { all: true })` acks every unacked message of the channel. */
-const ackAll = (ackOrNack: AckOrNack) =>
-  (ackOrNack as unknown as (error: undefined, options: { all: true }) => void)(undefined, { all: true });
 
 export type Subscription = {
   /** Stops taking messages at once; handlers in flight go on. */
@@ -73,16 +64,12 @@ export async function startConsumer(
     prefetch: options.prefetch,
   });
 
-  /** How each unsettled delivery is acked alone, and marked settled without an ack of its own. */
-  const acks = new Map<Settle, { consumerTag: string; ack: (all: boolean) => void; silence: () => void }>();
-
   const settleFor = (message: Message, ackOrNack: AckOrNack): Settle => {
     let settled = false;
     const once = (action: () => void) => {
       if (settled) return;
       settled = true;
       unsettled.delete(settle);
-      acks.delete(settle);
       if (unsettled.size === 0) idleWaiters.splice(0).forEach((wake) => wake());
       action();
     };
@@ -106,34 +93,7 @@ export async function startConsumer(
       },
     };
     unsettled.add(settle);
-    acks.set(settle, {
-      consumerTag: message.fields.consumerTag ?? '',
-      // `all`: rascal's ackAll, every unacked message of the channel at once.
-      // (rascal takes `{ all: true }` as its options; its types know only recovery strategies.)
-      ack: (all) => once(() => (all ? ackAll(ackOrNack) : ackOrNack())),
-      // Settled by another delivery's multiple-ack.
-      silence: () => once(() => undefined),
-    });
     return settle;
-  };
-
-  const ackTogether = (settles: Settle[]) => {
-    const pending = [...new Set(settles)].flatMap((settle) => {
-      const ack = acks.get(settle);
-      return ack ? [ack] : [];
-    });
-    const last = pending.pop();
-    if (!last) return;
-    // Every delivery not yet settled is one of these, on one channel: a multiple-ack covers exactly them.
-    const everyOne =
-      unsettled.size === pending.length + 1 && pending.every((ack) => ack.consumerTag === last.consumerTag);
-    if (!everyOne) {
-      [...pending, last].forEach((ack) => ack.ack(false));
-      return;
-    }
-    // The others are settled by the one multiple-ack of the last.
-    pending.forEach((ack) => ack.silence());
-    last.ack(true);
   };
 
   session.on('message', (message: Message, content: unknown, ackOrNack: AckOrNack) => {
@@ -141,7 +101,7 @@ export async function startConsumer(
     if (intake.signal.aborted) return settle.requeue('consumer stopping');
     const body = Buffer.isBuffer(content) ? content : message.content;
     options
-      .onDelivery({ message, content: body, settle, ackTogether }, shutdown.signal, intake.signal)
+      .onDelivery({ message, content: body, settle }, shutdown.signal, intake.signal)
       .catch((error: unknown) => {
         logger.error(
           { err: error, queue: options.queue },

@@ -31,7 +31,7 @@ type Pending = { events: ConveyorEvent[]; settle: Settle; batch: boolean };
 
 /**
  * Consumes an event queue in batches: the events of whole deliveries, up to `maxBatch`, in one
- * handler call, then every delivery of the batch is acked (one multiple-ack when it can). Batches run
+ * handler call, then every delivery of the batch is acked, each on its own. Batches run
  * one after another; what arrives while one runs waits in the buffer and goes out as the next batch
  * as soon as it is done (group commit), so that a slower handler gets larger batches instead of a
  * queue of small ones, and an idle consumer records a delivery at once.
@@ -57,8 +57,6 @@ export async function subscribeEventBatches(
   let buffered = 0; // events in `buffer`
   let scheduled: (() => void) | undefined; // cancels the flush scheduled while idle
   let busy = false;
-  // The consumer's multiple-ack, the same for each of its deliveries: taken from the first one.
-  let ackTogether: (settles: Settle[]) => void = () => undefined;
 
   const runWithRetry = (events: ConveyorEvent[], signal: AbortSignal) =>
     retryWithBackoff(() => options.handler(events), {
@@ -90,7 +88,9 @@ export async function subscribeEventBatches(
       batch.flatMap((pending) => pending.events),
       signal,
     );
-    if (outcome.ok) return ackTogether(batch.map((pending) => pending.settle));
+    // One ack per delivery: a multiple-ack (rascal acks a whole channel) would also ack deliveries the
+    // channel holds that this consumer has not been handed yet, and they could be lost.
+    if (outcome.ok) return batch.forEach((pending) => pending.settle.ack());
     if (outcome.stop === 'aborted')
       return batch.forEach((pending) => pending.settle.requeue('consumer stopping'));
     deps.logger.warn(
@@ -149,7 +149,6 @@ export async function subscribeEventBatches(
     queue,
     prefetch: options.prefetch,
     onDelivery: async (delivery, signal) => {
-      ackTogether = delivery.ackTogether;
       const { content, settle } = delivery;
       const parsed = parseEventDelivery(content);
       if (!parsed.ok) return settle.deadLetter(parsed.reason);

@@ -4,6 +4,7 @@ import { createTestDatabase } from '@conveyor/db/testing';
 import { brokerNames, createEvent, type Broker } from '@conveyor/messages';
 import { createTestBroker, createTestNamespace, readDeadLetters } from '@conveyor/messages/testing';
 import { createLogger } from '@conveyor/runtime';
+import { waitFor } from '@conveyor/runtime/testing';
 import { handleEventBatch } from '../src/handlers/event-batch.js';
 
 const logger = createLogger({ service: 'test', level: 'silent' });
@@ -33,15 +34,17 @@ const unstorable = (runId: string) =>
     data: { topologyId: 'topology-1', taskCount: 3_000_000_000, generation: 0 },
   });
 
-async function waitFor<T>(read: () => Promise<T | undefined>, what: string): Promise<T> {
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    const value = await read();
-    if (value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+/**
+ * Task events are bounded to their columns by schema, so none is unstorable as such: this file's own
+ * database narrows `run_process.attempt` to a TINYINT (max 127), which makes this valid one out of range.
+ */
+const unstorableTaskEvent = (runId: string) =>
+  createEvent('task.started', {
+    runId,
+    taskId: uuidv4(),
+    producer: 'worker',
+    data: { attempt: 500, workerId: 'w-1', startedAt: new Date().toISOString(), generation: 0 },
+  });
 
 const cancelledTask = (runId: string) =>
   createEvent('task.cancelled', {
@@ -77,21 +80,29 @@ describe('the poller and an event the database cannot store', () => {
     const bad = unstorable(uuidv4());
     await broker.publishEvents([cancelRequested(before), bad, cancelRequested(after)]);
 
-    const letters = await waitFor(async () => {
-      const read = await readDeadLetters(ns.amqpUrl, names.deadQueue(names.eventsQueue('poller')));
-      return read.length > 0 ? read : undefined;
-    }, 'the dead letter');
+    const letters = await waitFor(
+      async () => {
+        const read = await readDeadLetters(ns.amqpUrl, names.deadQueue(names.eventsQueue('poller')));
+        return read.length > 0 ? read : undefined;
+      },
+      'the dead letter',
+      30_000,
+    );
     expect(letters).toHaveLength(1);
     expect(JSON.parse(letters[0]!.content)).toMatchObject({ id: bad.id });
     expect(String(letters[0]!.headers['x-conveyor-reason'])).toMatch(
       /^the database refused the event: ER_WARN_DATA_OUT_OF_RANGE \(1264\): Out of range value for column 'task_count'/,
     );
-    const recorded = await waitFor(async () => {
-      const [rows] = (await database.pool.query(
-        "SELECT run_id FROM run_events WHERE type = 'run.cancel-requested' ORDER BY run_id",
-      )) as unknown as [{ run_id: string }[]];
-      return rows.length === 2 ? rows.map((row) => row.run_id) : undefined;
-    }, 'both good events');
+    const recorded = await waitFor(
+      async () => {
+        const [rows] = (await database.pool.query(
+          "SELECT run_id FROM run_events WHERE type = 'run.cancel-requested' ORDER BY run_id",
+        )) as unknown as [{ run_id: string }[]];
+        return rows.length === 2 ? rows.map((row) => row.run_id) : undefined;
+      },
+      'both good events',
+      30_000,
+    );
     expect(recorded).toEqual([before, after].sort());
     const [stored] = (await database.pool.query('SELECT COUNT(*) AS n FROM run_events WHERE event_id = ?', [
       bad.id,
@@ -110,28 +121,37 @@ describe('the poller and an event the database cannot store', () => {
       retryBaseMs: 10,
       handler: recordBatch,
     });
+    await database.pool.query('ALTER TABLE run_process MODIFY attempt TINYINT NOT NULL DEFAULT 0');
     const runId = uuidv4();
     const good = [cancelledTask(runId), cancelledTask(runId)];
-    const bad = unstorable(runId);
+    const bad = unstorableTaskEvent(runId);
     await broker.publishEventBatch([good[0]!, bad, good[1]!]);
 
-    const letters = await waitFor(async () => {
-      const read = await readDeadLetters(ns.amqpUrl, names.deadQueue(names.eventsQueue('poller')));
-      return read.length > 0 ? read : undefined;
-    }, 'the dead letter');
+    const letters = await waitFor(
+      async () => {
+        const read = await readDeadLetters(ns.amqpUrl, names.deadQueue(names.eventsQueue('poller')));
+        return read.length > 0 ? read : undefined;
+      },
+      'the dead letter',
+      30_000,
+    );
     expect(letters).toHaveLength(1);
     // The entry alone, as the envelope it is: not the batch message holding it.
     expect(JSON.parse(letters[0]!.content)).toEqual(bad);
     expect(String(letters[0]!.headers['x-conveyor-reason'])).toMatch(
       /^the database refused the event: ER_WARN_DATA_OUT_OF_RANGE \(1264\)/,
     );
-    const recorded = await waitFor(async () => {
-      const [rows] = (await database.pool.query(
-        "SELECT task_id FROM run_process WHERE run_id = ? AND task_status = 'CANCELLED' ORDER BY task_id",
-        [runId],
-      )) as unknown as [{ task_id: string }[]];
-      return rows.length === 2 ? rows.map((row) => row.task_id) : undefined;
-    }, 'both good entries');
+    const recorded = await waitFor(
+      async () => {
+        const [rows] = (await database.pool.query(
+          "SELECT task_id FROM run_process WHERE run_id = ? AND task_status = 'CANCELLED' ORDER BY task_id",
+          [runId],
+        )) as unknown as [{ task_id: string }[]];
+        return rows.length === 2 ? rows.map((row) => row.task_id) : undefined;
+      },
+      'both good entries',
+      30_000,
+    );
     expect(recorded).toEqual(good.map((event) => event.taskId).sort());
     await subscription.cancel();
     await subscription.drained();
