@@ -138,18 +138,23 @@ export async function startConveyor(options: {
   };
 
   /** The processes whose CPU per task the bench reports: the shared daemons, the poller, the workers. */
+  /** The processes whose CPU a run reports, by group; a service this stack does not run is left out. */
   const cpuGroups = async (): Promise<CpuGroups> => {
     const pidsOf = (service: string) =>
       stack
         .processes()
         .filter((proc) => proc.service === service && proc.child.pid)
         .map((proc) => proc.child.pid!);
-    return {
+    const groups: CpuGroups = {
       mariadbd: await pidsNamed('mariadbd'),
       rabbitmq: await pidsNamed('beam.smp'),
       poller: pidsOf('poller'),
       workers: pidsOf('worker'),
+      leader: pidsOf('leader'),
+      topology: pidsOf('topology'),
+      gateway: pidsOf('gateway'),
     };
+    return Object.fromEntries(Object.entries(groups).filter(([, pids]) => pids.length > 0));
   };
 
   /** Stops one process of the stack (a worker between runs), waiting for it to exit. */

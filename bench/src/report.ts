@@ -69,10 +69,13 @@ function lookups(groups: Group[]) {
     rate: (scenario: string, system: string, by?: { workers?: number; slots?: number }) =>
       median(find(scenario, system, by)?.rates ?? []),
     p50: (scenario: string) => median(find(scenario, 'conveyor')?.p50s ?? []),
-    detail: (scenario: string, name: string) =>
-      median((find(scenario, 'conveyor')?.details ?? []).map((d) => d[name] ?? NaN).filter(Number.isFinite)),
+    detail: (scenario: string, name: string, system = 'conveyor') =>
+      median((find(scenario, system)?.details ?? []).map((d) => d[name] ?? NaN).filter(Number.isFinite)),
   };
 }
+
+/** The processes whose CPU per task the noop and grid runs report (`cpuGroups` in conveyor.ts). */
+const CPU_PROCESSES = ['mariadbd', 'rabbitmq', 'poller', 'workers', 'leader', 'topology', 'gateway'] as const;
 
 /** The ratios and values the goals of DESIGN §9 / issue 8 name, with the goal beside each. */
 function goalRows(groups: Group[]): [string, number, number, Goal | undefined][] {
@@ -129,14 +132,20 @@ function goalRows(groups: Group[]): [string, number, number, Goal | undefined][]
     ['scale: run(id) with counts at the end, p50 ms', detail('scale', 'runQueryP50Ms'), 1, { max: 50 }],
     ['scale: poller peak RSS MB', detail('scale', 'pollerPeakRssMb'), 0, undefined],
     ['scale: gateway peak RSS MB', detail('scale', 'gatewayPeakRssMb'), 0, undefined],
-    ...(['mariadbd', 'rabbitmq', 'poller', 'workers'] as const).map(
-      (process): [string, number, number, Goal | undefined] => [
-        `grid: ${process} CPU ms per task (net of idle)`,
-        detail('grid', `cpuMsPerTask.${process}`),
-        2,
-        process === 'mariadbd' ? { max: 1.5 } : undefined,
-      ],
+    ...(['conveyor', 'conveyor-bundled'] as const).flatMap((system) =>
+      CPU_PROCESSES.map((process): [string, number, number, Goal | undefined] => [
+        `noop: ${system} ${process} CPU ms per task (net of idle)`,
+        detail('noop', `cpuMsPerTask.${process}`, system),
+        3,
+        undefined,
+      ]),
     ),
+    ...CPU_PROCESSES.map((process): [string, number, number, Goal | undefined] => [
+      `grid: ${process} CPU ms per task (net of idle)`,
+      detail('grid', `cpuMsPerTask.${process}`),
+      2,
+      process === 'mariadbd' ? { max: 1.5 } : undefined,
+    ]),
     ['grid-large: run rows/s', detail('grid-large', 'run.rowsPerSecond'), 0, undefined],
     ['grid-large: CSV export s', detail('grid-large', 'csv.ms') / 1000, 1, undefined],
     ['grid-large: Parquet export s', detail('grid-large', 'parquet.ms') / 1000, 1, undefined],

@@ -52,9 +52,10 @@ export async function benchNoop(context: BenchContext) {
     const entry = { scenario: 'noop', tasks, workers: 2 };
     // Alternated, so that both systems see the same warm-up and the same state of the machine.
     for (let i = 0; i < context.repeats; i++) {
-      await measureConveyorRun(context, conveyor, request, entry);
+      await measureConveyorRun(context, conveyor, request, entry, undefined, { cpu: true });
       await measureConveyorRun(context, conveyor, { ...request, bundleSize: BUNDLE_SIZE }, entry, undefined, {
         system: 'conveyor-bundled',
+        cpu: true,
       });
     }
   } finally {
