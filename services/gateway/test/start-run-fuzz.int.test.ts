@@ -107,7 +107,43 @@ describe('startRun under random and hostile input', () => {
           seen.add(body.data.startRun.__typename);
         } else expect(response.status).toBe(400);
       }),
-      { numRuns: 300 },
+      {
+        numRuns: 300,
+        // Besides the random inputs, one of each kind of answer, so that the check below does not
+        // depend on what 300 random draws happen to reach.
+        examples: [
+          [
+            {
+              topologySource: 'synthetic:substations=2&nodes=5&seed=1',
+              from: '2023-01-01 00:00',
+              to: '2023-01-31 23:59',
+            },
+          ],
+          [
+            {
+              topologySource: 'synthetic:substations=2&nodes=5&seed=1',
+              from: '2023-13-01 00:00',
+              to: '2023-01-31 23:59',
+            },
+          ],
+          [
+            {
+              topologySource: 'synthetic:substations=2&nodes=5&seed=1',
+              from: '2023-02-01 00:00',
+              to: '2023-01-31 23:59',
+            },
+          ],
+          [{ topologySource: 'file:../../etc/passwd', from: '2023-01-01 00:00', to: '2023-01-31 23:59' }],
+          [
+            {
+              topologySource: 'synthetic:substations=2&nodes=5&seed=1',
+              from: '2023-01-01 00:00',
+              to: '2023-01-31 23:59',
+              calculation: 'no-such-calculation',
+            },
+          ],
+        ],
+      },
     );
     // The input reached the resolver's every kind of answer, not only GraphQL's own refusals.
     expect(seen.size).toBeGreaterThanOrEqual(4);
