@@ -11,6 +11,7 @@ import {
   recoveryMs,
   replayRecordedEvents,
   report,
+  rewrittenByRetriedWrites,
   terminalMs,
   waitForFinishedTasks,
 } from './support/checks.js';
@@ -74,7 +75,7 @@ describe('outages', () => {
     const recovered = await recoveryMs(pipeline, runId, restoredAt);
     expect(recovered).not.toBeNull();
     expect(run.status).toBe('SUCCEEDED');
-    expectIntact(check, 120);
+    expectIntact(check, 120, { rewritten: rewrittenByRetriedWrites(pipeline, check) });
     expect(crashed(pipeline)).toEqual([]);
     // The outage was felt: the poller kept a batch unacked and retried it; the workers retried their writes.
     const felt = (service: string, message: string) =>
