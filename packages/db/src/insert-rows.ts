@@ -1,6 +1,6 @@
 import { getTableColumns, getTableName, sql, type Column } from 'drizzle-orm';
 import type { MySqlTable } from 'drizzle-orm/mysql-core';
-import { format, type SqlValue } from 'mysql2';
+import { format, type ResultSetHeader, type SqlValue } from 'mysql2';
 import type { Database } from './database.js';
 
 type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
@@ -19,15 +19,17 @@ export type OnDuplicate = { keep: string } | { overwrite: { except: string[] } }
  * with mysql2's own escaping — the one drizzle's mysql2 driver applies to its parameters too.
  * Drizzle's query builder costs about 0.1 ms per row here (1,000 rows × 12 columns: 80–290 ms
  * against 25–55 ms for this, measured), which the event store and the workers pay on every batch.
+ * Returns the statement's outcome: rows it affected (an insert 1, a duplicate kept as it is 0, with the
+ * pool's `-FOUND_ROWS`), and the first auto-increment value it inserted (0 when none).
  */
 export async function insertRows(
   db: Executor,
   table: MySqlTable,
   rows: Record<string, unknown>[],
   onDuplicate?: OnDuplicate,
-): Promise<void> {
+): Promise<{ affectedRows: number; insertId: number }> {
   const first = rows[0];
-  if (!first) return;
+  if (!first) return { affectedRows: 0, insertId: 0 };
   const columns = Object.entries(getTableColumns(table) as Record<string, Column>).filter(
     ([key]) => key in first,
   );
@@ -52,5 +54,6 @@ export async function insertRows(
       .filter((name) => !onDuplicate.overwrite.except.includes(name));
     text += ` ON DUPLICATE KEY UPDATE ${assigned.map((name) => format('?? = VALUES(??)', [name, name])).join(', ')}`;
   }
-  await db.execute(sql.raw(text));
+  const [header] = (await db.execute(sql.raw(text))) as unknown as [ResultSetHeader];
+  return { affectedRows: header.affectedRows, insertId: header.insertId };
 }

@@ -1,4 +1,5 @@
-import { inArray } from 'drizzle-orm';
+import { inArray, sql } from 'drizzle-orm';
+import { format } from 'mysql2';
 import { PermanentError, TransientError, type ConveyorEvent } from '@conveyor/messages';
 import type { Database } from '../database.js';
 import { insertRows, type Executor } from '../insert-rows.js';
@@ -39,7 +40,10 @@ const isRetryable = (error: unknown) =>
 
 /**
  * Appends to the event store, in one multi-row insert, the events it does not hold yet (by id), and
- * returns those in the order given. Run it inside the caller's transaction.
+ * returns those in the order given. Run it inside the caller's transaction. The insert keeps a stored
+ * event as it is; its count of affected rows says how many were new — all (the steady state) or none
+ * (a redelivered batch) needs no other statement; between the two, the events stored before this
+ * insert are those with a position below the first one it inserted.
  */
 export async function appendEvents(
   db: Executor,
@@ -47,22 +51,10 @@ export async function appendEvents(
 ): Promise<{ inserted: ConveyorEvent[] }> {
   const unique = [...new Map(events.map((e) => [e.id, e])).values()];
   if (unique.length === 0) return { inserted: [] };
-  const existing = await db
-    .select({ id: runEvents.eventId })
-    .from(runEvents)
-    .where(
-      inArray(
-        runEvents.eventId,
-        unique.map((e) => e.id),
-      ),
-    );
-  const known = new Set(existing.map((row) => row.id));
-  const fresh = unique.filter((e) => !known.has(e.id));
-  if (fresh.length === 0) return { inserted: [] };
-  await insertRows(
+  const { affectedRows, insertId } = await insertRows(
     db,
     runEvents,
-    fresh.map((e) => ({
+    unique.map((e) => ({
       eventId: e.id,
       type: e.type,
       version: e.version,
@@ -72,11 +64,22 @@ export async function appendEvents(
       occurredAt: toDatetime(e.occurredAt),
       data: e.data,
     })),
-    // A concurrent poller may have stored one of them since the select: the row stays as it is, and
-    // both report the event as new — harmless, as projecting an event twice changes nothing.
     { keep: 'event_id' },
   );
-  return { inserted: fresh };
+  if (affectedRows === unique.length) return { inserted: unique };
+  if (affectedRows === 0) return { inserted: [] };
+  // A concurrent poller may have stored one of them meanwhile, past `insertId`: both report it as
+  // new — harmless, as projecting an event twice changes nothing.
+  const [held] = (await db.execute(
+    sql.raw(
+      format('SELECT event_id FROM run_events WHERE event_id IN (?) AND position < ?', [
+        unique.map((e) => e.id),
+        insertId,
+      ]),
+    ),
+  )) as unknown as [{ event_id: string }[]];
+  const known = new Set(held.map((row) => row.event_id));
+  return { inserted: unique.filter((e) => !known.has(e.id)) };
 }
 
 /** Ids of the tasks the events touch, in order of first mention (plan order for an in-order stream). */
