@@ -6,7 +6,7 @@ import { loadConfig } from './config.js';
 import { handleEventBatch } from './handlers/event-batch.js';
 import { handleHeartbeat } from './handlers/heartbeat.js';
 import { createPollerMetrics } from './metrics.js';
-import { createProgressPublisher } from './progress-publisher.js';
+import { createProgressPublisher, progressReader } from './progress-publisher.js';
 import { startSafetyNet } from './safety-net.js';
 
 const { config, logger } = bootService('poller', loadConfig);
@@ -18,7 +18,7 @@ const metrics = createPollerMetrics(registry);
 
 let stalledByRun = new Map<string, string[]>();
 const progress = createProgressPublisher({
-  db: database.db,
+  readProgress: progressReader(database.db),
   publishNotification: broker.publishNotification,
   throttleMs: config.PROGRESS_THROTTLE_MS,
   stalledTaskIds: (runId) => stalledByRun.get(runId) ?? [],
