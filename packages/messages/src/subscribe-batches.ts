@@ -17,7 +17,10 @@ export type BatchSubscriptionOptions = {
    * deliveries already received go out at once, and what arrives while a batch runs forms the next.
    */
   maxWaitMs?: number;
-  /** Unacked messages the broker sends ahead: at least `maxBatch`, or batches of single envelopes never fill. */
+  /**
+   * Unacked messages the broker sends ahead. A batch message holds up to 1,000 events, so this bounds
+   * the consumer's memory; a batch of single envelopes holds at most this many events.
+   */
   prefetch: number;
   /** Handler calls for one batch failing transiently before it is split up (default: no limit). */
   maxAttempts?: number;

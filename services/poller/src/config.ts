@@ -13,6 +13,13 @@ export const PollerConfig = z.object({
   /** Most events recorded in one transaction. */
   POLLER_BATCH_SIZE: positiveInt.default(500),
   /**
+   * Deliveries the poller holds unacked (the broker's prefetch). A delivery is a single envelope or a
+   * worker's batch message of up to 1,000 events and 1 MiB, so this bounds what the poller buffers:
+   * at most 200 MiB of messages (it was twice POLLER_BATCH_SIZE, a gigabyte). Batches of single
+   * envelopes hold at most this many events.
+   */
+  POLLER_PREFETCH: positiveInt.default(200),
+  /**
    * Longest wait (ms) for a batch to fill while none is being recorded. 0: none — an idle poller
    * records what it has at once; under load the batches fill while the previous one commits.
    */

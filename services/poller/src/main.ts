@@ -36,7 +36,7 @@ const subscription = await broker.subscribeEventBatches({
   consumer: 'poller',
   maxBatch: config.POLLER_BATCH_SIZE,
   maxWaitMs: config.POLLER_BATCH_WAIT_MS,
-  prefetch: config.POLLER_BATCH_SIZE * 2,
+  prefetch: config.POLLER_PREFETCH,
   handler: async (events) => {
     const now = Date.now();
     for (const event of events) metrics.lag.observe((now - Date.parse(event.occurredAt)) / 1000);
