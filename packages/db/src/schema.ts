@@ -87,6 +87,15 @@ export const runs = mysqlTable(
     /** Ordering keys of the events that set `reason` and `topology_id`. */
     reasonKey: varchar('reason_key', { length: 96 }).notNull().default(''),
     topologyKey: varchar('topology_key', { length: 96 }).notNull().default(''),
+    /**
+     * The run's `run_process` rows by status, kept by the transaction that writes the rows (one
+     * primary-key read instead of a GROUP BY over the run's tasks: constant at any run size).
+     */
+    queuedCount: int('queued_count').notNull().default(0),
+    startedCount: int('started_count').notNull().default(0),
+    finishedCount: int('finished_count').notNull().default(0),
+    failedCount: int('failed_count').notNull().default(0),
+    cancelledCount: int('cancelled_count').notNull().default(0),
   },
   (t) => [index('runs_status').on(t.status, t.id)],
 );

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import fc from 'fast-check';
 import { sql, type SQL } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -22,13 +23,33 @@ async function rows(query: SQL) {
   return result;
 }
 
-/** Every column of both projections; `run_process.id` only when asked (it follows arrival order). */
-const projections = async (options: { ids?: boolean } = {}) => ({
-  runs: await rows(sql`SELECT * FROM runs ORDER BY id`),
-  tasks: (await rows(sql`SELECT * FROM run_process ORDER BY task_id`)).map(({ id, ...row }) =>
-    options.ids ? { id, ...row } : row,
-  ),
-});
+/**
+ * Every column of both projections; `run_process.id` only when asked (it follows arrival order).
+ * Checks first that each run's task counts are those of its rows, and that every run with task rows
+ * has a run row.
+ */
+const projections = async (options: { ids?: boolean } = {}) => {
+  const counted = sql`SELECT id AS run_id, queued_count AS queued, started_count AS started,
+    finished_count AS finished, failed_count AS failed, cancelled_count AS cancelled FROM runs`;
+  const actual = await rows(sql`SELECT * FROM (${counted}) c
+    WHERE queued + started + finished + failed + cancelled > 0 ORDER BY run_id`);
+  const expected = await rows(sql`SELECT run_id,
+      SUM(task_status = 'QUEUED') AS queued, SUM(task_status = 'STARTED') AS started,
+      SUM(task_status = 'FINISHED') AS finished, SUM(task_status = 'FAILED') AS failed,
+      SUM(task_status = 'CANCELLED') AS cancelled
+    FROM run_process GROUP BY run_id ORDER BY run_id`);
+  const numbers = (list: Record<string, unknown>[]) =>
+    list.map((row) =>
+      Object.fromEntries(Object.entries(row).map(([k, v]) => [k, k === 'run_id' ? v : Number(v)])),
+    );
+  expect(numbers(actual)).toEqual(numbers(expected));
+  return {
+    runs: await rows(sql`SELECT * FROM runs ORDER BY id`),
+    tasks: (await rows(sql`SELECT * FROM run_process ORDER BY task_id`)).map(({ id, ...row }) =>
+      options.ids ? { id, ...row } : row,
+    ),
+  };
+};
 
 async function clear() {
   for (const table of ['run_events', 'runs', 'run_process'])
@@ -63,12 +84,32 @@ describe('migrate', () => {
         '0008_reuse_columns',
         '0009_task_results_reuse_index',
         '0010_task_results_writes',
+        '0011_run_task_counts',
       ]);
       const second = await migrate(url.toString());
       expect(second).toEqual({ database: `${database.name}_m`, applied: [] });
     } finally {
       await database.db.execute(sql.raw(`DROP DATABASE IF EXISTS \`${database.name}_m\``));
     }
+  });
+
+  it('0011 gives the runs recorded before it their task counts, and a run row to task rows without one', async () => {
+    await truncate();
+    await recordEvents(database.db, [
+      ...runHistory(['finished', 'failed', 'cancelled', 'retried-then-finished']),
+      ...runHistory(['finished', 'failed-then-retried']),
+    ]);
+    // As recorded before 0011: no counts; and a run known only by its task rows (out of order).
+    await database.db.execute(sql`UPDATE runs SET queued_count = 0, started_count = 0, finished_count = 0,
+      failed_count = 0, cancelled_count = 0`);
+    const [orphan] = await rows(sql`SELECT id FROM runs ORDER BY id LIMIT 1`);
+    await database.db.execute(sql`DELETE FROM runs WHERE id = ${orphan!.id}`);
+
+    const migration = await readFile(new URL('../drizzle/0011_run_task_counts.sql', import.meta.url), 'utf8');
+    const backfill = migration.split('--> statement-breakpoint').filter((s) => !s.includes('ALTER TABLE'));
+    expect(backfill).toHaveLength(2);
+    for (const statement of backfill) await database.db.execute(sql.raw(statement));
+    await projections(); // checks every run's counts against its task rows
   });
 
   it('leaves a migrated database unchanged when run again, even twice at once', async () => {

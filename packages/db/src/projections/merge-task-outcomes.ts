@@ -2,6 +2,8 @@ import { sql } from 'drizzle-orm';
 import { format } from 'mysql2';
 import { insertRows, type Executor } from '../insert-rows.js';
 import { runProcess } from '../schema.js';
+import type { TaskStatus } from '@conveyor/messages';
+import { greater } from './keys.js';
 import type { TaskRow } from './task-row.js';
 
 const CHUNK = 1000; // rows per statement
@@ -43,22 +45,36 @@ const MERGE = (() => {
   ].join(', ');
 })();
 
+/** A stored task row as the merge needs it: its id, and the status it holds with that status's key. */
+export type StoredTaskState = { id: number; taskStatus: TaskStatus; statusKey: string };
+
 /**
- * The stored ids of these tasks (by task id), read without a lock: the tasks whose rows are merged
- * in SQL, which the upsert locks itself.
+ * The stored rows of these tasks (by task id), locked (FOR UPDATE): the tasks whose rows are merged
+ * in SQL. The lock makes the status read here the one the merge replaces, for the run's counts.
  */
-export async function readTaskIds(tx: Executor, taskIds: string[]): Promise<Map<string, number>> {
-  const ids = new Map<string, number>();
+export async function readTaskStates(tx: Executor, taskIds: string[]): Promise<Map<string, StoredTaskState>> {
+  const states = new Map<string, StoredTaskState>();
   for (let i = 0; i < taskIds.length; i += CHUNK) {
     // The statement's text as insertRows builds it: the query builder costs more than the query here.
     const [rows] = (await tx.execute(
       sql.raw(
-        format('SELECT id, task_id FROM run_process WHERE task_id IN (?)', [taskIds.slice(i, i + CHUNK)]),
+        format(
+          'SELECT id, task_id, task_status, status_key FROM run_process WHERE task_id IN (?) FOR UPDATE',
+          [taskIds.slice(i, i + CHUNK)],
+        ),
       ),
-    )) as unknown as [{ id: number | string; task_id: string }[]];
-    rows.forEach((row) => ids.set(row.task_id, Number(row.id)));
+    )) as unknown as [
+      { id: number | string; task_id: string; task_status: TaskStatus; status_key: string }[],
+    ];
+    for (const row of rows)
+      states.set(row.task_id, { id: Number(row.id), taskStatus: row.task_status, statusKey: row.status_key });
   }
-  return ids;
+  return states;
+}
+
+/** The status a merge leaves (as MERGE decides it): the folded row's when its key is greater. */
+export function mergedStatus(stored: StoredTaskState, folded: TaskRow): TaskStatus {
+  return greater(stored.statusKey, folded.statusKey) ? folded.taskStatus : stored.taskStatus;
 }
 
 /**

@@ -5,7 +5,8 @@ import type { Database } from '../database.js';
 import { insertRows, type Executor } from '../insert-rows.js';
 import { runEvents, runProcess, runs } from '../schema.js';
 import { toDatetime } from '../datetime.js';
-import { mergeTaskRows, readTaskIds } from './merge-task-outcomes.js';
+import { mergedStatus, mergeTaskRows, readTaskStates } from './merge-task-outcomes.js';
+import { createCountDeltas } from './run-counts.js';
 import { changesRun, emptyRun, evolveRun, type RunRow } from './run-row.js';
 import { emptyTask, evolveQueued, evolveTask, type TaskRow } from './task-row.js';
 
@@ -96,9 +97,11 @@ function taskIdsOf(events: ConveyorEvent[]): string[] {
  * Folds events into the `runs` and `run_process` rows they touch, and writes each table back in a
  * few multi-row statements. Rows whose state is merged in memory are read under lock first: the
  * runs the events change, and the tasks a `tasks.queued` of the batch names. A task that only has
- * outcomes here (`task.*`: the steady state of a run) is not read under lock: its events are folded
- * from an empty row and merged into the stored one in SQL (mergeTaskRows). Both are evolveRun /
- * evolveTask, so the result does not depend on the order or the batches the events come in.
+ * outcomes here (`task.*`: the steady state of a run) is not read whole: its events are folded from
+ * an empty row and merged into the stored one in SQL (mergeTaskRows); its id and status are read
+ * under lock, for the run's task counts. Both are evolveRun / evolveTask, so the result does not
+ * depend on the order or the batches the events come in. The counts move with every row written
+ * (run-counts.ts).
  */
 export async function projectEvents(tx: Executor, events: ConveyorEvent[]): Promise<void> {
   if (events.length === 0) return;
@@ -118,11 +121,12 @@ export async function projectEvents(tx: Executor, events: ConveyorEvent[]): Prom
     : [];
   const rowIds = new Map(storedTasks.map((row) => [row.taskId, row.id]));
   const taskRows = new Map<string, TaskRow>(storedTasks.map(({ id: _id, ...row }) => [row.taskId, row]));
-  const merged = await readTaskIds(
+  const merged = await readTaskStates(
     tx,
     taskIds.filter((id) => !queued.has(id)),
   );
-  merged.forEach((id, taskId) => rowIds.set(taskId, id));
+  merged.forEach((state, taskId) => rowIds.set(taskId, state.id));
+  const storedStatus = new Map(storedTasks.map((row) => [row.taskId, row.taskStatus]));
 
   const runsTouched = new Set<string>();
   const tasksTouched = new Set<string>();
@@ -177,6 +181,16 @@ export async function projectEvents(tx: Executor, events: ConveyorEvent[]): Prom
   for (let i = 0; i < locked.length; i += CHUNK)
     await insertRows(tx, runProcess, locked.slice(i, i + CHUNK), { overwrite: { except: ['id'] } });
   await mergeTaskRows(tx, storedWrites(taskWrites.filter((id) => !queued.has(id))));
+
+  // The runs' task counts follow each row written from the status it held (under lock) to its new one.
+  const counts = createCountDeltas();
+  for (const id of taskWrites) {
+    const row = taskRows.get(id)!;
+    const stored = merged.get(id);
+    if (stored) counts.move(row.runId, stored.taskStatus, mergedStatus(stored, row));
+    else counts.move(row.runId, storedStatus.get(id), row.taskStatus);
+  }
+  await counts.write(tx);
 }
 
 const CHUNK = 1000; // rows per statement

@@ -30,6 +30,11 @@ export function emptyRun(id: string): RunRow {
     completionPublished: false,
     reasonKey: '',
     topologyKey: '',
+    queuedCount: 0,
+    startedCount: 0,
+    finishedCount: 0,
+    failedCount: 0,
+    cancelledCount: 0,
   };
 }
 

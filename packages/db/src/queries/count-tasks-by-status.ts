@@ -1,28 +1,26 @@
-import { eq, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { TaskCounts } from '@conveyor/messages';
 import type { Database } from '../database.js';
-import { runProcess } from '../schema.js';
+import { runs } from '../schema.js';
 
-const KEYS = {
-  QUEUED: 'queued',
-  STARTED: 'started',
-  FINISHED: 'finished',
-  FAILED: 'failed',
-  CANCELLED: 'cancelled',
-} as const;
-
-/** Counts of a run's tasks per status: one GROUP BY on the (run_id, task_status) index. */
+/**
+ * Counts of a run's tasks per status: the counts its run row keeps (run-counts.ts), one primary-key
+ * read at any run size. A run without a row has no tasks recorded.
+ */
 export async function countTasksByStatus(db: Database, runId: string): Promise<TaskCounts> {
-  const rows = await db
-    .select({ status: runProcess.taskStatus, n: sql<number | string>`COUNT(*)` })
-    .from(runProcess)
-    .where(eq(runProcess.runId, runId))
-    .groupBy(runProcess.taskStatus);
-  const counts: TaskCounts = { total: 0, queued: 0, started: 0, finished: 0, failed: 0, cancelled: 0 };
-  for (const row of rows) {
-    const n = Number(row.n);
-    counts.total += n;
-    counts[KEYS[row.status]] += n;
-  }
-  return counts;
+  const [row] = await db
+    .select({
+      queued: runs.queuedCount,
+      started: runs.startedCount,
+      finished: runs.finishedCount,
+      failed: runs.failedCount,
+      cancelled: runs.cancelledCount,
+    })
+    .from(runs)
+    .where(eq(runs.id, runId));
+  const counts = row ?? { queued: 0, started: 0, finished: 0, failed: 0, cancelled: 0 };
+  return {
+    total: counts.queued + counts.started + counts.finished + counts.failed + counts.cancelled,
+    ...counts,
+  };
 }
