@@ -105,12 +105,6 @@ function taskIdsOf(events: ConveyorEvent[]): string[] {
  */
 export async function projectEvents(tx: Executor, events: ConveyorEvent[]): Promise<void> {
   if (events.length === 0) return;
-  const runIds = [...new Set(events.filter((e) => changesRun(e.type)).map((e) => e.runId))].sort();
-  const storedRuns = runIds.length
-    ? await tx.select().from(runs).where(inArray(runs.id, runIds)).for('update')
-    : [];
-  const runRows = new Map<string, RunRow>(storedRuns.map((row) => [row.id, row]));
-
   const taskIds = taskIdsOf(events);
   const queued = new Set(
     events.flatMap((e) => (e.type === 'tasks.queued' ? e.data.tasks.map((t) => t.taskId) : [])),
@@ -127,6 +121,15 @@ export async function projectEvents(tx: Executor, events: ConveyorEvent[]): Prom
   );
   merged.forEach((state, taskId) => rowIds.set(taskId, state.id));
   const storedStatus = new Map(storedTasks.map((row) => [row.taskId, row.taskStatus]));
+
+  // Every transaction locks task rows before run rows (the counts upsert at the end takes its runs
+  // too): two pollers recording the same run wait for each other rather than deadlock (a deadlock
+  // that remains is retried, as a TransientError).
+  const runIds = [...new Set(events.filter((e) => changesRun(e.type)).map((e) => e.runId))].sort();
+  const storedRuns = runIds.length
+    ? await tx.select().from(runs).where(inArray(runs.id, runIds)).for('update')
+    : [];
+  const runRows = new Map<string, RunRow>(storedRuns.map((row) => [row.id, row]));
 
   const runsTouched = new Set<string>();
   const tasksTouched = new Set<string>();
