@@ -22,7 +22,7 @@ export { listRunEvents } from './queries/list-run-events.js';
 export { getTask } from './queries/get-task.js';
 export type { Task } from './queries/get-task.js';
 export { listTasks } from './queries/list-tasks.js';
-export { countTasksByStatus } from './queries/count-tasks-by-status.js';
+export { countTasksByStatus, taskCountsOf } from './queries/count-tasks-by-status.js';
 export { countTasksDoneBetween } from './queries/count-tasks-done-between.js';
 export { readRunProgress } from './queries/read-run-progress.js';
 export { listFailedTasks } from './queries/list-failed-tasks.js';

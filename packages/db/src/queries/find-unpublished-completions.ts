@@ -2,7 +2,7 @@ import { and, eq, isNotNull } from 'drizzle-orm';
 import type { Database } from '../database.js';
 import { runs } from '../schema.js';
 import { decideOutcome, durationSince, type Completion } from './completion.js';
-import { countTasksByStatus } from './count-tasks-by-status.js';
+import { taskCountsOf } from './count-tasks-by-status.js';
 
 /**
  * Completions claimed but never published (the claiming poller died in between), to publish again.
@@ -16,7 +16,7 @@ export async function findUnpublishedCompletions(db: Database, now = new Date())
     .limit(100);
   const completions: Completion[] = [];
   for (const run of rows) {
-    const counts = await countTasksByStatus(db, run.id);
+    const counts = taskCountsOf(run);
     const outcome = decideOutcome({ ...run, counts });
     completions.push({
       runId: run.id,

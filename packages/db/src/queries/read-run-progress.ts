@@ -1,25 +1,18 @@
-import {
-  computeProgress,
-  rateWindow,
-  windowRate,
-  type RunProgress,
-  type TaskCounts,
-} from '@conveyor/messages';
+import { computeProgress, rateWindow, windowRate, type RunProgress } from '@conveyor/messages';
 import type { Database } from '../database.js';
 import { datetimeMs } from '../datetime.js';
 import type { RunRow } from '../projections/run-row.js';
-import { countTasksByStatus } from './count-tasks-by-status.js';
+import { taskCountsOf, type RunCountColumns } from './count-tasks-by-status.js';
 import { countTasksDoneBetween } from './count-tasks-done-between.js';
 
 /**
- * A run's progress at `nowMs` (computeProgress over its projected row and tasks): what the poller
- * publishes and the gateway serves. `counts`: the run's task counts when the caller has them already.
+ * A run's progress at `nowMs` (computeProgress over its projected row, whose task counts it keeps, and
+ * the tasks done in the rate window): what the poller publishes and the gateway serves.
  */
 export async function readRunProgress(
   db: Database,
-  run: Pick<RunRow, 'id' | 'status' | 'taskCount' | 'startedAt' | 'completedAt'>,
+  run: Pick<RunRow, 'id' | 'status' | 'taskCount' | 'startedAt' | 'completedAt'> & RunCountColumns,
   nowMs: number,
-  counts?: TaskCounts,
 ): Promise<RunProgress> {
   const window = rateWindow(
     {
@@ -29,13 +22,10 @@ export async function readRunProgress(
     },
     nowMs,
   );
-  const [taskCounts, doneInWindow] = await Promise.all([
-    counts ?? countTasksByStatus(db, run.id),
-    window ? countTasksDoneBetween(db, run.id, window) : 0,
-  ]);
+  const doneInWindow = window ? await countTasksDoneBetween(db, run.id, window) : 0;
   return computeProgress({
     status: run.status,
-    counts: taskCounts,
+    counts: taskCountsOf(run),
     plannedTasks: run.taskCount,
     tasksPerSecond: windowRate(doneInWindow, window),
   });

@@ -1,6 +1,5 @@
 import {
   countReusedTasks,
-  countTasksByStatus,
   datetimeIso,
   datetimeMs,
   findStalledTasks,
@@ -12,6 +11,7 @@ import {
   listTasks,
   readRunProgress,
   summarizeResults,
+  taskCountsOf,
   type Run,
 } from '@conveyor/db';
 import { RunStatus as RunStatusValues, type TaskCounts } from '@conveyor/messages';
@@ -87,12 +87,8 @@ const ResultSummaryRef = builder.objectRef<Summary>('ResultSummary').implement({
   }),
 });
 
-const counts = (run: Run, context: Context) =>
-  context.once(run, 'counts', () => countTasksByStatus(context.db, run.id));
 const progress = (run: Run, context: Context) =>
-  context.once(run, 'progress', async () =>
-    readRunProgress(context.db, run, context.now(), await counts(run, context)),
-  );
+  context.once(run, 'progress', () => readRunProgress(context.db, run, context.now()));
 
 const TaskConnection = connectionType('TaskConnection', TaskRef);
 const RunEventConnection = connectionType('RunEventConnection', RunEventRef);
@@ -104,7 +100,7 @@ RunRef.implement({
     id: t.exposeID('id'),
     status: t.field({ type: RunStatus, resolve: (run) => run.status }),
     request: t.field({ type: RunRequestRef, resolve: (run) => run }),
-    counts: t.field({ type: CountsRef, resolve: (run, _, context) => counts(run, context) }),
+    counts: t.field({ type: CountsRef, resolve: (run) => taskCountsOf(run) }),
     percent: t.float({
       description:
         'Tasks FINISHED, FAILED or CANCELLED over all the run’s tasks (at least its first plan), 0–100; ' +
