@@ -235,6 +235,12 @@ describe.each(sets)('$name', ({ name, documents }) => {
       expect(Number(trigger.metadata?.value)).toBeGreaterThanOrEqual(concurrency);
     });
 
+    it('targets at least what a worker holds (WORKER_PREFETCH), so that a worker it starts finds tasks queued', () => {
+      const prefetch = Number(workerEnv.values.get('WORKER_PREFETCH'));
+      expect(prefetch).toBeGreaterThanOrEqual(Number(workerEnv.values.get('WORKER_CONCURRENCY')));
+      expect(Number(trigger.metadata?.value)).toBeGreaterThanOrEqual(prefetch);
+    });
+
     it('authenticates with the management API URL from a Secret (TriggerAuthentication)', () => {
       expect(trigger.authenticationRef?.name).toBe('conveyor-keda-rabbitmq');
       const auth = find<ITriggerAuthentication>(documents, 'TriggerAuthentication', 'conveyor-keda-rabbitmq');

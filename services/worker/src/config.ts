@@ -20,8 +20,10 @@ export const WorkerConfig = z
     WORKER_CONCURRENCY: positiveInt.default(availableParallelism()),
     /**
      * Tasks this process holds at once (the broker prefetch): running, reporting or next in line.
-     * Default: twice WORKER_CONCURRENCY, so a slot takes its next task while the last one's events are
-     * confirmed. Set it to WORKER_CONCURRENCY for long tasks, so that a new worker finds them queued.
+     * Default: four times WORKER_CONCURRENCY (Celery's prefetch multiplier): a task is acked only once
+     * its events are confirmed, tens of ms on a quorum queue, and a slot must not wait for that to take
+     * its next task — tasks shorter than the confirm need the depth. Set it to WORKER_CONCURRENCY for
+     * long tasks, so that a new worker finds them queued.
      */
     WORKER_PREFETCH: positiveInt.optional(),
     /**

@@ -25,6 +25,8 @@ import { createWorkerLoad, startWorkerHeartbeat } from './worker-heartbeat.js';
 
 /** How long a database outage may delay a task before the task's attempt fails (ms). */
 const DATABASE_RETRY_MS = 120_000;
+/** The default WORKER_PREFETCH per slot (config.ts). */
+const PREFETCH_MULTIPLIER = 4;
 const workerIdOf = (loaded: WorkerConfig) => loaded.WORKER_ID ?? `${hostname()}-${process.pid}`;
 const { config, logger } = bootService('worker', loadConfig, (loaded) => ({ workerId: workerIdOf(loaded) }));
 const workerId = workerIdOf(config);
@@ -113,7 +115,7 @@ const deps: TaskDeps = {
 
 const subscription = await broker.subscribeTasks({
   concurrency: config.WORKER_CONCURRENCY,
-  prefetch: config.WORKER_PREFETCH ?? 2 * config.WORKER_CONCURRENCY,
+  prefetch: config.WORKER_PREFETCH ?? PREFETCH_MULTIPLIER * config.WORKER_CONCURRENCY,
   maxAttempts: config.TASK_MAX_ATTEMPTS,
   retryBaseMs: config.TASK_RETRY_BASE_MS,
   handler: (task, context) => load.track(() => handleTask(task, context, deps)),
