@@ -38,8 +38,9 @@ export const WorkerConfig = z
     /**
      * Longest wait (ms) of a task event for others to share its batch message (DESIGN §2.4): a
      * broker message and a confirm per window instead of per event; a task's ack waits that long more.
+     * Only while another task of this worker still computes: an event that finds none goes out at once.
      */
-    WORKER_FLUSH_MS: positiveInt.default(5),
+    WORKER_FLUSH_MS: positiveInt.default(20),
     /** Most task events in one batch message: a full window goes out at once. */
     WORKER_FLUSH_EVENTS: positiveInt.max(MAX_BATCH_EVENTS).default(250),
     /**

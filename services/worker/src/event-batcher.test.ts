@@ -48,4 +48,21 @@ describe('createEventBatcher', () => {
     await expect(Promise.all(first)).rejects.toThrow('not confirmed');
     await expect(Promise.all(second)).resolves.toEqual([undefined, undefined]);
   });
+
+  it('publishes at once, with the events waiting, when no task is computing (idle)', async () => {
+    const { batches, publishBatch } = confirmByHand();
+    let computing = 1;
+    const publish = createEventBatcher(publishBatch, {
+      maxEvents: 100,
+      flushMs: 60_000,
+      idle: () => computing === 0,
+    });
+    const waiting = publish(cancelled());
+    expect(batches).toHaveLength(0); // another task computes: its event may join the window
+    computing = 0;
+    const last = publish(cancelled());
+    expect(batches.map((batch) => batch.events.length)).toEqual([2]);
+    batches[0]!.confirm();
+    await expect(Promise.all([waiting, last])).resolves.toEqual([undefined, undefined]);
+  });
 });

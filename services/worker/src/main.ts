@@ -62,6 +62,7 @@ const deps: TaskDeps = {
   publishEvent: createEventBatcher(broker.publishEventBatch, {
     maxEvents: config.WORKER_FLUSH_EVENTS,
     flushMs: config.WORKER_FLUSH_MS,
+    idle: () => load.computing() === 0,
   }),
   publishNotification: broker.publishNotification,
   isRunCancelled: createCancellationCheck({
@@ -118,7 +119,20 @@ const subscription = await broker.subscribeTasks({
   prefetch: config.WORKER_PREFETCH ?? PREFETCH_MULTIPLIER * config.WORKER_CONCURRENCY,
   maxAttempts: config.TASK_MAX_ATTEMPTS,
   retryBaseMs: config.TASK_RETRY_BASE_MS,
-  handler: (task, context) => load.track(() => handleTask(task, context, deps)),
+  handler: (task, context) =>
+    load.track((computed) =>
+      handleTask(
+        task,
+        {
+          ...context,
+          releaseSlot: () => {
+            computed();
+            context.releaseSlot();
+          },
+        },
+        deps,
+      ),
+    ),
   onFailure: (task, error, decision) => {
     metrics.tasks.inc({ calculation: task.calculation, outcome: decision.final ? 'failed' : 'retried' });
     return reportTaskFailure(task, error, decision, deps);

@@ -34,4 +34,23 @@ describe('worker.heartbeat', () => {
     expect(last).toMatchObject({ busySlots: 1, tasksDone: 1, stopping: true });
     expect(load.busySlots()).toBe(0);
   });
+
+  it('counts a task as computing until it says so or settles, and busy until it settles', async () => {
+    const load = createWorkerLoad();
+    let settle = () => undefined as void;
+    let computed = () => undefined as void;
+    const first = load.track((done) => {
+      computed = done;
+      return new Promise<void>((resolve) => (settle = resolve));
+    });
+    const second = load.track(() => Promise.reject(new Error('failed')));
+    expect([load.busySlots(), load.computing()]).toEqual([2, 2]);
+    await expect(second).rejects.toThrow('failed');
+    computed();
+    computed();
+    expect([load.busySlots(), load.computing()]).toEqual([1, 0]);
+    settle();
+    await first;
+    expect([load.busySlots(), load.computing()]).toEqual([0, 0]);
+  });
 });

@@ -6,27 +6,41 @@ import {
 
 /** What a worker counts for its announcements: slots in use and tasks finished. */
 export type WorkerLoad = {
-  /** Around one task's handling: a slot is busy until it settles. */
-  track: <T>(work: () => Promise<T>) => Promise<T>;
+  /**
+   * Around one task's handling: a slot is busy until it settles. The task computes until it calls
+   * `computed` (its slot released, only its confirms awaited) or settles.
+   */
+  track: <T>(work: (computed: () => void) => Promise<T>) => Promise<T>;
   taskDone: () => void;
   busySlots: () => number;
+  /** Tasks still computing: each will publish an event soon. */
+  computing: () => number;
   tasksDone: () => number;
 };
 
 export function createWorkerLoad(): WorkerLoad {
   let busy = 0;
+  let computing = 0;
   let done = 0;
   return {
     track: async (work) => {
       busy += 1;
+      computing += 1;
+      let computed = false;
+      const markComputed = () => {
+        if (!computed) computing -= 1;
+        computed = true;
+      };
       try {
-        return await work();
+        return await work(markComputed);
       } finally {
+        markComputed();
         busy -= 1;
       }
     },
     taskDone: () => void (done += 1),
     busySlots: () => busy,
+    computing: () => computing,
     tasksDone: () => done,
   };
 }
