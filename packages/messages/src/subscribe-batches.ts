@@ -18,6 +18,11 @@ export type BatchSubscriptionOptions = {
    */
   maxWaitMs?: number;
   /**
+   * Batches handled at once (default 1). More overlap their transactions as that many consumers
+   * would: the handler must not depend on the order of batches (the poller's projections do not).
+   */
+  concurrency?: number;
+  /**
    * Unacked messages the broker sends ahead. A batch message holds up to 1,000 events, so this bounds
    * the consumer's memory; a batch of single envelopes holds at most this many events.
    */
@@ -59,7 +64,8 @@ export async function subscribeEventBatches(
   const buffer: Pending[] = [];
   let buffered = 0; // events in `buffer`
   let scheduled: (() => void) | undefined; // cancels the flush scheduled while idle
-  let busy = false;
+  let running = 0; // batches being handled
+  const concurrency = options.concurrency ?? 1;
 
   const runWithRetry = (events: ConveyorEvent[], signal: AbortSignal) =>
     retryWithBackoff(() => options.handler(events), {
@@ -116,13 +122,13 @@ export async function subscribeEventBatches(
     return buffer.splice(0, count);
   };
 
-  /** Starts the next batch unless one is running; the running one calls it again when done. */
+  /** Starts the next batch unless `concurrency` are running; each calls it again when done. */
   const flush = (signal: AbortSignal) => {
     scheduled?.();
     scheduled = undefined;
-    if (busy || buffer.length === 0) return;
+    if (running >= concurrency || buffer.length === 0) return;
     const batch = takeBatch();
-    busy = true;
+    running += 1;
     void process(batch, signal)
       .catch((error: unknown) => {
         // A dead letter could not be published (the broker went away): the rest goes back.
@@ -130,7 +136,7 @@ export async function subscribeEventBatches(
         batch.forEach((pending) => pending.settle.requeue('batch handling failed'));
       })
       .finally(() => {
-        busy = false;
+        running -= 1;
         flush(signal);
       });
   };
@@ -163,7 +169,7 @@ export async function subscribeEventBatches(
       if (events.length === 0) return settle.ack();
       buffer.push({ events, settle, batch: parsed.value.batch });
       buffered += events.length;
-      if (busy) return; // taken when the running batch is done
+      if (running >= concurrency) return; // taken when a running batch is done
       if (buffered >= options.maxBatch) flush(signal);
       else schedule(signal);
     },

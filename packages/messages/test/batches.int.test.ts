@@ -61,6 +61,34 @@ describe('subscribeEventBatches', () => {
     expect(await queueDepth(ns.amqpUrl, names.eventsQueue('poller'))).toBe(0);
   });
 
+  it('handles up to `concurrency` batches at once, never more, and acks every message once', async () => {
+    const handled: ConveyorEvent[] = [];
+    let running = 0;
+    let most = 0;
+    const subscription = await broker.subscribeEventBatches({
+      consumer: 'poller',
+      maxBatch: 10,
+      prefetch: 100,
+      concurrency: 2,
+      handler: async (events) => {
+        running++;
+        most = Math.max(most, running);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        handled.push(...events);
+        running--;
+      },
+    });
+    const events = Array.from({ length: 80 }, () => runRequested(uuidv4()));
+    await broker.publishEvents(events);
+    await waitFor(() => (handled.length >= events.length ? true : undefined), 'every event');
+    await subscription.cancel();
+    await subscription.drained();
+
+    expect(most).toBe(2);
+    expect(handled.map((event) => event.id).sort()).toEqual(events.map((event) => event.id).sort());
+    expect(await queueDepth(ns.amqpUrl, names.eventsQueue('poller'))).toBe(0);
+  });
+
   it('splits a batch a permanent error fails, so that only the bad event is dead-lettered', async () => {
     const recorded: ConveyorEvent[] = [];
     const subscription = await broker.subscribeEventBatches({

@@ -20,6 +20,11 @@ export const PollerConfig = z.object({
    */
   POLLER_PREFETCH: positiveInt.default(200),
   /**
+   * Batches recorded at once, each in its own transaction: a second one's statements overlap the
+   * first's round trips and commit, as a second poller's would (their locks are taken in one order).
+   */
+  POLLER_CONCURRENCY: positiveInt.max(8).default(2),
+  /**
    * Longest wait (ms) for a batch to fill while none is being recorded. 0: none — an idle poller
    * records what it has at once; under load the batches fill while the previous one commits.
    */

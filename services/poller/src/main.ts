@@ -36,6 +36,7 @@ const subscription = await broker.subscribeEventBatches({
   consumer: 'poller',
   maxBatch: config.POLLER_BATCH_SIZE,
   maxWaitMs: config.POLLER_BATCH_WAIT_MS,
+  concurrency: config.POLLER_CONCURRENCY,
   prefetch: config.POLLER_PREFETCH,
   handler: async (events) => {
     const now = Date.now();
