@@ -110,10 +110,24 @@ const isBatchFrame = (value: unknown) =>
  * (not JSON, oversized, a malformed batch frame) is `ok: false`; a malformed entry is refused alone,
  * so that one bad envelope costs none of the others.
  */
-export function parseEventDelivery(content: Buffer): Parsed<{ batch: boolean; entries: DeliveredEvent[] }> {
+export function parseEventDelivery(
+  content: Buffer,
+  /**
+   * Only the events of the runs this says yes to are validated and returned (a live feed: the others
+   * would reach no subscriber, and validation is the costly part); an entry without a run id is dropped.
+   */
+  follows?: (runId: string) => boolean,
+): Parsed<{ batch: boolean; entries: DeliveredEvent[] }> {
   const json = parseJson(content);
   if (!json.ok) return json;
+  const followed = (value: unknown) => {
+    if (!follows) return true;
+    const runId =
+      typeof value === 'object' && value !== null ? (value as { runId?: unknown }).runId : undefined;
+    return typeof runId === 'string' && follows(runId);
+  };
   if (!isBatchFrame(json.value)) {
+    if (!followed(json.value)) return { ok: true, value: { batch: false, entries: [] } };
     const single = parseEnvelopeValue(json.value, eventDataSchemas, ConveyorEvent);
     return single.ok ? { ok: true, value: { batch: false, entries: [single] } } : single;
   }
@@ -123,7 +137,7 @@ export function parseEventDelivery(content: Buffer): Parsed<{ batch: boolean; en
     ok: true,
     value: {
       batch: true,
-      entries: frame.data.events.map((entry): DeliveredEvent => {
+      entries: frame.data.events.filter(followed).map((entry): DeliveredEvent => {
         const parsed = parseEnvelopeValue(entry, eventDataSchemas, ConveyorEvent);
         if (parsed.ok && BATCHABLE_TYPES.has(parsed.value.type)) return parsed;
         const reason = parsed.ok

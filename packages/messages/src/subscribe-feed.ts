@@ -10,6 +10,11 @@ export type FeedSubscriptionOptions = {
   subscription: 'gateway' | 'heartbeats';
   handler: (message: ConveyorEvent | ConveyorNotification) => Promise<void>;
   prefetch?: number;
+  /**
+   * The runs whose events the handler wants (default: all). The others are acked unvalidated: a
+   * gateway replica that nobody watches spends nothing per event beyond reading its JSON.
+   */
+  follows?: (runId: string) => boolean;
 };
 
 /**
@@ -26,7 +31,7 @@ export async function subscribeFeed(
     queue: options.subscription,
     prefetch: options.prefetch ?? 200,
     onDelivery: async ({ message, content, settle }) => {
-      const messages = parseFeedMessages(message.fields.routingKey, content);
+      const messages = parseFeedMessages(message.fields.routingKey, content, options.follows);
       if (!messages.ok) {
         deps.logger.warn(
           { reason: messages.reason, routingKey: message.fields.routingKey },
@@ -50,12 +55,13 @@ export async function subscribeFeed(
 function parseFeedMessages(
   routingKey: string,
   content: Buffer,
+  follows: ((runId: string) => boolean) | undefined,
 ): Parsed<(ConveyorEvent | ConveyorNotification)[]> {
   if (routingKey in notificationDataSchemas) {
     const parsed = parseNotification(content);
     return parsed.ok ? { ok: true, value: [parsed.value] } : parsed;
   }
-  const parsed = parseEventDelivery(content);
+  const parsed = parseEventDelivery(content, follows);
   if (!parsed.ok) return parsed;
   return { ok: true, value: parsed.value.entries.flatMap((entry) => (entry.ok ? [entry.value] : [])) };
 }

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { v4 as uuidv4 } from 'uuid';
 import type { Broker } from '../src/broker.js';
 import amqplib from 'amqplib';
@@ -168,6 +168,47 @@ describe('subscribeFeed', () => {
     await gateway.close();
 
     expect(received).toEqual([event, progress, ...outcomes]);
+  });
+
+  it('hands only the events of the runs it follows, and validates no other', async () => {
+    const logger = silentLogger.child({});
+    const warn = vi.spyOn(logger, 'warn');
+    const gateway = await createTestBroker({
+      amqpUrl: ns.amqpUrl,
+      namespace: ns.namespace,
+      logger,
+      gatewayReplicaId: `r${uuidv4().slice(0, 6)}`,
+    });
+    const followed = uuidv4();
+    const other = uuidv4();
+    const received: (ConveyorEvent | ConveyorNotification)[] = [];
+    let asked = 0;
+    await gateway.subscribeFeed({
+      subscription: 'gateway',
+      handler: async (message) => void received.push(message),
+      follows: (id) => {
+        asked++;
+        return id === followed;
+      },
+    });
+    const mine = [taskFinished(followed, 'w1'), taskFinished(followed, 'w2')];
+    // An envelope that fails validation: of another run it is not validated, so not even refused;
+    // of the followed run it is, and dropped with a warning.
+    const malformed = (id: string) =>
+      Buffer.from(JSON.stringify({ ...taskFinished(id, 'w3'), data: { attempt: 'not a number' } }));
+    await broker.publishEventBatch([mine[0]!, taskFinished(other, 'w3'), mine[1]!]);
+    await broker.publishEvent(runRequested(other));
+    await broker.publishRaw('events', malformed(other), { routingKey: 'task.finished' });
+    await broker.publishRaw('events', malformed(followed), { routingKey: 'task.finished' });
+    const last = runRequested(followed);
+    await broker.publishEvent(last);
+    await waitFor(() => (received.length >= 3 ? true : undefined), "the followed run's events");
+    await gateway.close();
+
+    expect(received.map((message) => message.id)).toEqual([...mine.map((e) => e.id), last.id]);
+    expect(asked).toBe(7);
+    const dropped = warn.mock.calls.filter((call) => call[1] === 'feed message dropped');
+    expect(dropped).toHaveLength(1);
   });
 });
 

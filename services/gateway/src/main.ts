@@ -32,6 +32,7 @@ const live = createLiveFeed(database.db);
 const feed = await broker.subscribeFeed({
   subscription: 'gateway',
   handler: async (message) => live.publish(message),
+  follows: live.follows,
 });
 const registry = createMetricsRegistry('gateway');
 

@@ -64,6 +64,8 @@ export function createLiveFeed(db: Database, options: LiveFeedOptions = {}) {
       byRun.get(message.runId)?.forEach((channel) => channel.push(message));
       all.forEach((channel) => channel.push(message));
     },
+    /** Whether a subscriber follows the run's messages (of that run, or of every run). */
+    follows: (runId: string): boolean => all.size > 0 || byRun.has(runId),
     runProgress: (runId: string) => streamRunProgress(deps, runId),
     runEvents: (runId: string) => streamRunEvents(deps, runId),
     runs: () => streamRuns(deps),
