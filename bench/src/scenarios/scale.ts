@@ -1,6 +1,7 @@
 // 5. scale: one large run of no-op tasks. It must complete, keep its pace from the first to the last
 // tenth of its tasks, keep the poller's and the gateway's memory bounded, and `run(id)` with its
 // counts must still answer quickly at the end.
+import { measureCpuPerTask } from '../cpu.js';
 import { queryGateway } from '../gateway.js';
 import { median, percentile, throughputAtEnds } from '../stats.js';
 import type { BenchContext } from './context.js';
@@ -29,13 +30,17 @@ async function timeRunQuery(gatewayUrl: string, runId: string): Promise<number[]
 export async function benchScale(context: BenchContext, conveyor: Conveyor) {
   const substations = context.quick ? 100 : 1000; // × 100 days, one task per day and substation
   const tasks = substations * 100;
-  const result = await conveyor.run({
-    topologySource: `synthetic:substations=${substations}&nodes=1&seed=1`,
-    from: '2023-01-01 00:00',
-    to: '2023-04-10 23:59',
-    chunk: 'day',
-    calculation: 'noop',
-  });
+  const measured = await measureCpuPerTask(await conveyor.cpuGroups(), tasks, () =>
+    conveyor.run({
+      topologySource: `synthetic:substations=${substations}&nodes=1&seed=1`,
+      from: '2023-01-01 00:00',
+      to: '2023-04-10 23:59',
+      chunk: 'day',
+      calculation: 'noop',
+    }),
+  );
+  const result = measured.result;
+  context.log(`scale CPU ms per task: ${JSON.stringify(measured.cpuMsPerTask)}`);
   if (result.status !== 'SUCCEEDED' || result.finished !== tasks)
     throw new Error(`scale run ${result.runId}: ${result.status}, ${result.finished}/${tasks} finished`);
   context.results.completionLatencies.push(result.completionLatencyMs);
@@ -57,6 +62,9 @@ export async function benchScale(context: BenchContext, conveyor: Conveyor) {
       gatewayPeakRssMb: rss.gateway ?? NaN,
       runQueryP50Ms: median(queryMs),
       runQueryMaxMs: percentile(queryMs, 100),
+      ...Object.fromEntries(
+        Object.entries(measured.cpuMsPerTask).map(([name, ms]) => [`cpuMsPerTask.${name}`, ms]),
+      ),
     },
   });
   context.log(
