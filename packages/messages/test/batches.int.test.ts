@@ -208,6 +208,36 @@ describe('subscribeEventBatches', () => {
     expect(letters[0]!.headers['x-conveyor-reason']).toBe('not an envelope: taskId: Invalid UUID');
   });
 
+  it('dead-letters a message that is not JSON and a batch message of malformed entries only, and acks them', async () => {
+    const handled: ConveyorEvent[] = [];
+    const subscription = await broker.subscribeEventBatches({
+      consumer: 'poller',
+      maxBatch: 50,
+      prefetch: 10,
+      handler: async (events) => {
+        handled.push(...events);
+      },
+    });
+    const runId = uuidv4();
+    const bad = { ...taskFinished(runId, 'c'), taskId: 'not-a-uuid' };
+    const good = runRequested(runId);
+    await broker.publishRaw('events', Buffer.from('{not json'), { routingKey: 'run.requested' });
+    await broker.publishRaw(
+      'events',
+      { type: BATCH_TYPE, version: 1, events: [bad] },
+      { routingKey: BATCH_ROUTING_KEY },
+    );
+    await broker.publishEvent(good);
+    const letters = await deadLettersOf(ns.amqpUrl, names.deadQueue(names.eventsQueue('poller')), 2);
+    await waitFor(() => (handled.length >= 1 ? true : undefined), 'the good event');
+    await subscription.cancel();
+    await subscription.drained();
+
+    expect(handled).toEqual([good]);
+    expect(letters.map((letter) => letter.content)).toEqual(['{not json', JSON.stringify(bad)]);
+    expect(await queueDepth(ns.amqpUrl, names.eventsQueue('poller'))).toBe(0);
+  });
+
   it('dead-letters the entry of a batch message that the handler refuses, and records the others', async () => {
     const recorded: ConveyorEvent[] = [];
     const subscription = await broker.subscribeEventBatches({
