@@ -23,6 +23,19 @@ afterAll(async () => {
   await ns.cleanup();
 });
 
+/** A poller subscription whose handler keeps every event it is handed, in order. */
+async function recordBatches(options: { maxBatch: number; prefetch: number }) {
+  const handled: ConveyorEvent[] = [];
+  const subscription = await broker.subscribeEventBatches({
+    consumer: 'poller',
+    ...options,
+    handler: async (events) => {
+      handled.push(...events);
+    },
+  });
+  return { handled, subscription };
+}
+
 const requestedBy = (event: ConveyorEvent) => (event.type === 'run.requested' ? event.data.requestedBy : '');
 
 describe('subscribeEventBatches', () => {
@@ -150,15 +163,7 @@ describe('subscribeEventBatches', () => {
   });
 
   it('records the events of a batch message beside single envelopes, and acks every delivery', async () => {
-    const handled: ConveyorEvent[] = [];
-    const subscription = await broker.subscribeEventBatches({
-      consumer: 'poller',
-      maxBatch: 500,
-      prefetch: 100,
-      handler: async (events) => {
-        handled.push(...events);
-      },
-    });
+    const { handled, subscription } = await recordBatches({ maxBatch: 500, prefetch: 100 });
     const runId = uuidv4();
     const outcomes = Array.from({ length: 40 }, (_, i) => taskFinished(runId, `w${i}`));
     const singles = [runRequested(runId)];
@@ -181,15 +186,7 @@ describe('subscribeEventBatches', () => {
   });
 
   it('dead-letters a malformed entry of a batch message alone, with its reason, and records the others', async () => {
-    const handled: ConveyorEvent[] = [];
-    const subscription = await broker.subscribeEventBatches({
-      consumer: 'poller',
-      maxBatch: 50,
-      prefetch: 10,
-      handler: async (events) => {
-        handled.push(...events);
-      },
-    });
+    const { handled, subscription } = await recordBatches({ maxBatch: 50, prefetch: 10 });
     const runId = uuidv4();
     const good = [taskFinished(runId, 'a'), taskFinished(runId, 'b')];
     const bad = { ...taskFinished(runId, 'c'), taskId: 'not-a-uuid' };
@@ -209,15 +206,7 @@ describe('subscribeEventBatches', () => {
   });
 
   it('dead-letters a message that is not JSON and a batch message of malformed entries only, and acks them', async () => {
-    const handled: ConveyorEvent[] = [];
-    const subscription = await broker.subscribeEventBatches({
-      consumer: 'poller',
-      maxBatch: 50,
-      prefetch: 10,
-      handler: async (events) => {
-        handled.push(...events);
-      },
-    });
+    const { handled, subscription } = await recordBatches({ maxBatch: 50, prefetch: 10 });
     const runId = uuidv4();
     const bad = { ...taskFinished(runId, 'c'), taskId: 'not-a-uuid' };
     const good = runRequested(runId);
