@@ -121,7 +121,7 @@ export function parseEventDelivery(
   const json = parseJson(content);
   if (!json.ok) return json;
   const followed = (value: unknown) => {
-    if (!follows) return true;
+    if (!follows) return true; // (the poller: every event)
     const runId =
       typeof value === 'object' && value !== null ? (value as { runId?: unknown }).runId : undefined;
     return typeof runId === 'string' && follows(runId);
@@ -137,14 +137,16 @@ export function parseEventDelivery(
     ok: true,
     value: {
       batch: true,
-      entries: frame.data.events.filter(followed).map((entry): DeliveredEvent => {
-        const parsed = parseEnvelopeValue(entry, eventDataSchemas, ConveyorEvent);
-        if (parsed.ok && BATCHABLE_TYPES.has(parsed.value.type)) return parsed;
-        const reason = parsed.ok
-          ? `${parsed.value.type} does not travel in a batch (only task events do)`
-          : parsed.reason;
-        return { ok: false, reason, content: Buffer.from(JSON.stringify(entry)) };
-      }),
+      entries: (follows ? frame.data.events.filter(followed) : frame.data.events).map(
+        (entry): DeliveredEvent => {
+          const parsed = parseEnvelopeValue(entry, eventDataSchemas, ConveyorEvent);
+          if (parsed.ok && BATCHABLE_TYPES.has(parsed.value.type)) return parsed;
+          const reason = parsed.ok
+            ? `${parsed.value.type} does not travel in a batch (only task events do)`
+            : parsed.reason;
+          return { ok: false, reason, content: Buffer.from(JSON.stringify(entry)) };
+        },
+      ),
     },
   };
 }
